@@ -1,0 +1,64 @@
+// Test doubles for the injected clock, randomness and API client: no real waits, no network.
+import type { Clock } from '../src/clock.ts'
+import { CancelledError } from '../src/clock.ts'
+import type { ApiClient } from '../src/cvm-client.ts'
+
+export interface FakeClock extends Clock {
+  sleeps: number[]
+  advance(ms: number): void
+}
+
+export function fakeClock(start = 1_700_000_000_000): FakeClock {
+  let t = start
+  const sleeps: number[] = []
+  return {
+    sleeps,
+    now: () => t,
+    advance: ms => {
+      t += ms
+    },
+    sleep: async (ms, signal) => {
+      if (signal?.aborted) throw new CancelledError()
+      sleeps.push(ms)
+      t += ms
+    }
+  }
+}
+
+/** An SDK-shaped error: API errors carry `code`, HTTP errors `httpCode`, network errors neither. */
+export function sdkError(fields: {
+  code?: string
+  httpCode?: number
+  message?: string
+  requestId?: string
+}): Error {
+  return Object.assign(new Error(fields.message ?? 'failed'), { requestId: '', ...fields })
+}
+
+export type Handler = (action: string, params: Record<string, unknown>) => unknown
+
+export interface FakeApi extends ApiClient {
+  calls: { action: string; params: Record<string, unknown> }[]
+}
+
+/** Each call goes to the handler; a thrown value is the call's failure. */
+export function fakeApi(handler: Handler): FakeApi {
+  const calls: FakeApi['calls'] = []
+  return {
+    calls,
+    call: async <T>(action: string, params: object) => {
+      calls.push({ action, params: params as Record<string, unknown> })
+      return handler(action, params as Record<string, unknown>) as T
+    }
+  }
+}
+
+/** Answers from a script, one per call, in order. */
+export function scripted(...answers: (unknown | Error)[]): Handler {
+  let i = 0
+  return () => {
+    const answer = answers[Math.min(i++, answers.length - 1)]
+    if (answer instanceof Error) throw answer
+    return answer
+  }
+}

@@ -1,0 +1,100 @@
+// Stage: send CreateImage once, even when an answer is lost on the way back.
+import type {
+  CreateImageRequest,
+  CreateImageResponse
+} from 'tencentcloud-sdk-nodejs-cvm/tencentcloud/services/cvm/v20170312/cvm_models.js'
+import type { ApiClient } from './cvm-client.ts'
+import { answerMayBeLost, classify } from './errors.ts'
+import type { ImageSpec } from './inputs.ts'
+import { createdAt, findImagesByExactName } from './lookup.ts'
+import { withRetry, type RetryContext } from './retry.ts'
+
+/** The request with the API's wire types: ForcePoweroff and Sysprep are strings, DryRun a boolean. */
+export function buildCreateImageRequest(spec: ImageSpec): CreateImageRequest {
+  const request: CreateImageRequest = { ImageName: spec.name }
+  if (spec.instanceId) request.InstanceId = spec.instanceId
+  if (spec.snapshotIds.length > 0) request.SnapshotIds = [...spec.snapshotIds]
+  if (spec.dataDiskIds.length > 0) request.DataDiskIds = [...spec.dataDiskIds]
+  if (spec.description) request.ImageDescription = spec.description
+  if (spec.forcePoweroff) request.ForcePoweroff = 'true'
+  if (spec.sysprep) request.Sysprep = 'true'
+  if (spec.dryRun) request.DryRun = true
+  if (spec.tags.length > 0) {
+    request.TagSpecification = [{ ResourceType: 'image', Tags: spec.tags.map(t => ({ ...t })) }]
+  }
+  if (spec.family) request.ImageFamily = spec.family
+  return request
+}
+
+export type CreateOutcome =
+  | { kind: 'created'; imageId: string; requestId: string }
+  /** An earlier attempt made the image but its answer was lost; found again by exact name. */
+  | { kind: 'adopted'; imageId: string; requestId: string }
+  | { kind: 'dry-run'; requestId: string }
+
+export interface CreateContext extends RetryContext {
+  log: (message: string) => void
+}
+
+export async function createImage(
+  api: ApiClient,
+  spec: ImageSpec,
+  ctx: CreateContext
+): Promise<CreateOutcome> {
+  const request = buildCreateImageRequest(spec)
+  // The API refuses signatures more than 5 minutes off its clock, so an image created by our own
+  // lost request cannot carry a CreatedTime earlier than this.
+  const notBefore = ctx.clock.now() - 5 * 60_000
+  let answerLost = false
+  return withRetry(
+    'CreateImage',
+    async attempt => {
+      if (answerLost) {
+        const found = await findOwnImage(api, spec.name, notBefore, ctx)
+        if (found) {
+          ctx.log(
+            `An earlier CreateImage reached Tencent Cloud although its answer was lost: adopting ${found} instead of creating a second image.`
+          )
+          return { kind: 'adopted', imageId: found, requestId: lastRequestId(attempt.previous) }
+        }
+      }
+      try {
+        const response = await api.call<CreateImageResponse>('CreateImage', request, ctx.signal)
+        if (spec.dryRun) return { kind: 'dry-run', requestId: response.RequestId ?? '' }
+        if (!response.ImageId) throw new Error('CreateImage answered without an ImageId')
+        return { kind: 'created', imageId: response.ImageId, requestId: response.RequestId ?? '' }
+      } catch (error) {
+        const code = classify(error).code
+        if (spec.dryRun && code === 'DryRunOperation') {
+          return { kind: 'dry-run', requestId: classify(error).requestId ?? '' }
+        }
+        // A resend after a lost answer can race the first request's image into existence.
+        if (answerLost && code === 'InvalidImageName.Duplicate') {
+          const found = await findOwnImage(api, spec.name, notBefore, ctx)
+          if (found) return { kind: 'adopted', imageId: found, requestId: lastRequestId([error]) }
+        }
+        if (answerMayBeLost(error) && !spec.dryRun) answerLost = true
+        throw error
+      }
+    },
+    ctx
+  )
+}
+
+function lastRequestId(errors: unknown[]): string {
+  for (const error of [...errors].reverse()) {
+    const id = classify(error).requestId
+    if (id) return id
+  }
+  return ''
+}
+
+async function findOwnImage(
+  api: ApiClient,
+  name: string,
+  notBefore: number,
+  ctx: RetryContext
+): Promise<string | undefined> {
+  const images = await findImagesByExactName(api, name, ctx)
+  return images.find(image => (createdAt(image) ?? notBefore) >= notBefore)?.ImageId
+}

@@ -1,0 +1,73 @@
+import { CancelledError, type Clock, type Random } from './clock.ts'
+import { ApiCallError, classify, isRateLimited, isRetryable } from './errors.ts'
+
+export interface RetryPolicy {
+  /** First backoff ceiling in ms; doubles per attempt. */
+  baseMs: number
+  /** Largest backoff ceiling in ms. */
+  capMs: number
+  /** Throttling answers wait at least this long: the API's rate windows are one second. */
+  rateLimitFloorMs: number
+  maxAttempts: number
+}
+
+export const DEFAULT_RETRY: RetryPolicy = {
+  baseMs: 500,
+  capMs: 20_000,
+  rateLimitFloorMs: 1_000,
+  maxAttempts: 10
+}
+
+/** Capped exponential backoff with full jitter: a random pause in [0, min(cap, base * 2^n)). */
+export function backoffDelay(policy: RetryPolicy, retryIndex: number, random: Random): number {
+  const ceiling = Math.min(policy.capMs, policy.baseMs * 2 ** retryIndex)
+  return Math.floor(random() * ceiling)
+}
+
+export interface RetryContext {
+  clock: Clock
+  random: Random
+  /** Epoch ms after which no new attempt starts. */
+  deadline: number
+  signal?: AbortSignal
+  policy?: RetryPolicy
+  onRetry?: (info: { action: string; attempt: number; delayMs: number; error: unknown }) => void
+}
+
+export interface Attempt {
+  number: number
+  /** Errors of the earlier attempts, oldest first. */
+  previous: unknown[]
+}
+
+/**
+ * Runs one API call, retrying what Tencent Cloud says is worth retrying, within the deadline.
+ * Throws ApiCallError (the last error, explained) or CancelledError.
+ */
+export async function withRetry<T>(
+  action: string,
+  call: (attempt: Attempt) => Promise<T>,
+  ctx: RetryContext,
+  retryable: (error: unknown) => boolean = isRetryable
+): Promise<T> {
+  const policy = ctx.policy ?? DEFAULT_RETRY
+  const previous: unknown[] = []
+  for (let n = 1; ; n++) {
+    if (ctx.signal?.aborted) throw new CancelledError()
+    try {
+      return await call({ number: n, previous })
+    } catch (error) {
+      if (error instanceof CancelledError || ctx.signal?.aborted) throw new CancelledError()
+      if (error instanceof ApiCallError) throw error
+      previous.push(error)
+      let delay = backoffDelay(policy, n - 1, ctx.random)
+      if (isRateLimited(error)) delay = Math.max(delay, policy.rateLimitFloorMs)
+      const outOfTime = ctx.clock.now() + delay >= ctx.deadline
+      if (!retryable(error) || n >= policy.maxAttempts || outOfTime) {
+        throw new ApiCallError(action, classify(error), n)
+      }
+      ctx.onRetry?.({ action, attempt: n, delayMs: delay, error })
+      await ctx.clock.sleep(delay, ctx.signal)
+    }
+  }
+}
