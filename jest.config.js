@@ -3,13 +3,8 @@ export default {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
   transform: {
-    '^.+\\.ts$': [
-      '@swc/jest',
-      {
-        jsc: { parser: { syntax: 'typescript' }, target: 'es2023' },
-        module: { type: 'es6' }
-      }
-    ]
+    // Babel only strips types (tsc checks them separately); modules stay ESM.
+    '^.+\\.ts$': ['babel-jest', { presets: [['@babel/preset-typescript', {}]] }]
   },
   testMatch: ['**/__tests__/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
