@@ -114,7 +114,16 @@ async function runStages(
 
   const outcome: CreateOutcome = await core.group(
     config.image.dryRun ? 'Dry run of CreateImage' : 'Create image',
-    () => createImage(api, config.image, { ...retry, log: core.info })
+    async () => {
+      const result = await createImage(api, config.image, { ...retry, log: core.info })
+      if (result.kind !== 'dry-run') {
+        const verb = result.kind === 'adopted' ? 'Adopted' : 'Created'
+        core.info(
+          `${verb} image ${result.imageId} ('${config.image.name}'), RequestId ${result.requestId || 'unknown'}.`
+        )
+      }
+      return result
+    }
   )
   facts.requestId = outcome.requestId
   core.setOutput('request-id', outcome.requestId)
@@ -138,9 +147,6 @@ async function runStages(
   facts.state = 'CREATING'
   progress.state = 'CREATING'
   core.setOutput('image-id', imageId)
-  core.info(
-    `${outcome.kind === 'adopted' ? 'Adopted' : 'Created'} image ${imageId} ('${config.image.name}'), RequestId ${outcome.requestId}.`
-  )
 
   if (!config.wait) {
     core.setOutput('image-state', 'CREATING')

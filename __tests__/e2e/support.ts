@@ -1,0 +1,66 @@
+// Shared set-up for the end-to-end tests: the real dist/index.js, run as the runner runs it,
+// against the emulator over real HTTP.
+import { expect } from '@jest/globals'
+import { SEED, TEST_CREDENTIALS, startEmulator } from '../../emulator/index.ts'
+import type { Emulator, EmulatorOptions } from '../../emulator/index.ts'
+import { runAction, type ActionRun, type RunActionOptions } from '../../harness/index.ts'
+
+export { SEED, TEST_CREDENTIALS }
+
+export async function emulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  return startEmulator({ createMs: 300, ...options })
+}
+
+/** Inputs a typical release workflow passes, pointed at the emulator. */
+export function baseInputs(emu: Emulator, name = 'app-1.0.0'): Record<string, string> {
+  return {
+    region: SEED.region,
+    endpoint: emu.url,
+    'secret-id': TEST_CREDENTIALS.secretId,
+    'secret-key': TEST_CREDENTIALS.secretKey,
+    'image-name': name,
+    'instance-id': SEED.instances.running,
+    'poll-interval-seconds': '0.2',
+    'wait-timeout-seconds': '30'
+  }
+}
+
+export async function runImageAction(
+  inputs: Record<string, string>,
+  options: Omit<RunActionOptions, 'inputs'> = {}
+): Promise<ActionRun> {
+  return runAction({ timeoutMs: 60_000, ...options, inputs })
+}
+
+export function calls(emu: Emulator, action?: string) {
+  return emu.calls.filter(c => !action || c.action === action)
+}
+
+/** Everything a user or a later step can read: logs, outputs, state, summary, exported env. */
+export function everythingVisible(run: ActionRun): string {
+  const parts = [
+    run.stdout,
+    run.stderr,
+    run.summary,
+    JSON.stringify(run.outputs),
+    JSON.stringify(run.state),
+    JSON.stringify(run.exportedEnv)
+  ]
+  if (run.post) {
+    parts.push(run.post.stdout, run.post.stderr, run.post.summary, JSON.stringify(run.post.outputs))
+  }
+  return parts.join('\n')
+}
+
+/** No secret appears anywhere, and each was registered as a mask (so the runner hides it too). */
+export function expectNoSecrets(run: ActionRun, secrets: string[]): void {
+  const visible = everythingVisible(run)
+  for (const secret of secrets) {
+    expect(visible.includes(secret)).toBe(false)
+    expect(run.masks).toContain(secret)
+  }
+}
+
+export function errorAnnotations(run: ActionRun) {
+  return run.annotations.filter(a => a.level === 'error')
+}

@@ -1,0 +1,165 @@
+// STS 2018-08-13: AssumeRoleWithWebIdentity (unsigned, an OIDC token instead of keys) and
+// AssumeRole (signed with long-term keys). Both hand out temporary keys the CVM side accepts.
+import type { ActionContext, ActionHandler, ActionResult } from '../action-context.ts'
+import { ApiError } from '../api-error.ts'
+import { isoSeconds } from '../ids.ts'
+import { optionalInteger, rejectUnknownParameters, requiredString, type Params } from '../params.ts'
+import type { RoleConfig } from '../types.ts'
+import { audiences, checkLifetime, TokenRejected, verifyRs256 } from './jwt.ts'
+
+export const STS_VERSION = '2018-08-13'
+/** Actions the gateway takes without a signature (Authorization: SKIP). */
+export const UNSIGNED_STS_ACTIONS: ReadonlySet<string> = new Set(['AssumeRoleWithWebIdentity'])
+
+const DEFAULT_DURATION_SECONDS = 7200
+const MIN_DURATION_SECONDS = 900
+const MAX_DURATION_SECONDS = 43200
+const SESSION_NAME_PATTERN = /^[\w+=,.@-]{2,64}$/
+const ROLE_ARN_PATTERN = /^qcs::cam::uin\/(\d+):role(?:Name)?\/.+$/
+
+/** The uin in 'qcs::cam::uin/<uin>:roleName/<name>', if the ARN has that shape. */
+export function accountOfRoleArn(roleArn: unknown): string | undefined {
+  return typeof roleArn === 'string' ? ROLE_ARN_PATTERN.exec(roleArn)?.[1] : undefined
+}
+
+function paramError(message: string): ApiError {
+  return new ApiError('InvalidParameter.ParamError', message)
+}
+
+function readSessionName(params: Params): string {
+  const name = requiredString(params, 'RoleSessionName')
+  if (!SESSION_NAME_PATTERN.test(name)) {
+    throw paramError('RoleSessionName must be 2 to 64 characters of letters, digits and +=,.@_-.')
+  }
+  return name
+}
+
+function readDuration(params: Params, outOfRangeCode: string): number {
+  return (
+    optionalInteger(params, 'DurationSeconds', {
+      min: MIN_DURATION_SECONDS,
+      max: MAX_DURATION_SECONDS,
+      code: outOfRangeCode
+    }) ?? DEFAULT_DURATION_SECONDS
+  )
+}
+
+function findRole(context: ActionContext, roleArn: string): RoleConfig {
+  const role = context.sts.roles?.find(candidate => candidate.roleArn === roleArn)
+  if (!role) {
+    throw new ApiError('ResourceNotFound.RoleNotFound', `The role \`${roleArn}\` does not exist.`)
+  }
+  return role
+}
+
+function issueCredentials(
+  context: ActionContext,
+  role: RoleConfig,
+  duration: number
+): ActionResult {
+  const lifetime = Math.min(duration, context.sts.issuedDurationSeconds ?? Infinity)
+  const expiresAtMs = context.nowMs + lifetime * 1000
+  const accountId = accountOfRoleArn(role.roleArn) ?? context.state.accountId
+  const issued = context.keys.issueTemporary(accountId, role.roleArn, expiresAtMs)
+  return {
+    Credentials: {
+      Token: issued.token,
+      TmpSecretId: issued.secretId,
+      TmpSecretKey: issued.secretKey
+    },
+    ExpiredTime: Math.floor(expiresAtMs / 1000),
+    Expiration: isoSeconds(expiresAtMs)
+  }
+}
+
+function subjectMatches(expected: string | RegExp, subject: unknown): boolean {
+  if (typeof subject !== 'string') return false
+  return typeof expected === 'string' ? expected === subject : expected.test(subject)
+}
+
+export function assumeRoleWithWebIdentity(context: ActionContext): ActionResult {
+  const { params } = context
+  rejectUnknownParameters(params, [
+    'ProviderId',
+    'WebIdentityToken',
+    'RoleArn',
+    'RoleSessionName',
+    'DurationSeconds'
+  ])
+  const providerId = requiredString(params, 'ProviderId')
+  const token = requiredString(params, 'WebIdentityToken')
+  const roleArn = requiredString(params, 'RoleArn')
+  readSessionName(params)
+  const duration = readDuration(params, 'InvalidParameter.ParamError')
+
+  const provider = context.sts.providers?.find(candidate => candidate.providerId === providerId)
+  if (!provider) throw paramError(`The identity provider \`${providerId}\` does not exist.`)
+  const role = findRole(context, roleArn)
+  let subject: unknown
+  try {
+    const claims = verifyRs256(token, provider.publicKeyPem)
+    checkLifetime(claims, Math.floor(context.nowMs / 1000))
+    if (claims.iss !== provider.issuer) {
+      throw new TokenRejected(
+        `the token's issuer ${String(claims.iss)} is not the provider's issuer ${provider.issuer}`
+      )
+    }
+    const tokenAudiences = audiences(claims)
+    if (!tokenAudiences.some(aud => provider.clientIds.includes(aud))) {
+      throw new TokenRejected(
+        `the token's audience ${tokenAudiences.join(', ') || '(none)'} is not among the provider's client ids ${provider.clientIds.join(', ')}`
+      )
+    }
+    subject = claims.sub
+  } catch (error) {
+    if (!(error instanceof TokenRejected)) throw error
+    throw new ApiError(
+      'InvalidParameter.WebIdentityTokenError',
+      `WebIdentityToken: ${error.message}.`
+    )
+  }
+  if (role.providerId !== undefined && role.providerId !== providerId) {
+    throw new ApiError(
+      'UnauthorizedOperation',
+      `The role \`${roleArn}\` does not trust the identity provider \`${providerId}\`.`
+    )
+  }
+  if (role.subject !== undefined && !subjectMatches(role.subject, subject)) {
+    throw new ApiError(
+      'UnauthorizedOperation',
+      `The token's subject \`${String(subject)}\` does not meet the oidc:sub condition of role \`${roleArn}\`.`
+    )
+  }
+  return issueCredentials(context, role, duration)
+}
+
+export function assumeRole(context: ActionContext): ActionResult {
+  const { params } = context
+  rejectUnknownParameters(params, [
+    'RoleArn',
+    'RoleSessionName',
+    'DurationSeconds',
+    'Policy',
+    'ExternalId',
+    'Tags',
+    'SourceIdentity',
+    'SerialNumber',
+    'TokenCode'
+  ])
+  const roleArn = requiredString(params, 'RoleArn')
+  readSessionName(params)
+  const duration = readDuration(params, 'InvalidParameter.OverTimeError')
+  const role = findRole(context, roleArn)
+  if (role.allowSecretIds && !role.allowSecretIds.includes(context.secretId ?? '')) {
+    throw new ApiError(
+      'UnauthorizedOperation',
+      `The SecretId ${context.secretId ?? '(none)'} may not assume the role \`${roleArn}\`.`
+    )
+  }
+  return issueCredentials(context, role, duration)
+}
+
+export const STS_ACTIONS: Readonly<Record<string, ActionHandler>> = {
+  AssumeRoleWithWebIdentity: assumeRoleWithWebIdentity,
+  AssumeRole: assumeRole
+}
