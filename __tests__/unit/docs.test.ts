@@ -1,0 +1,62 @@
+// action.yml, the parser and the README must describe the same inputs and outputs.
+import { describe, expect, it } from '@jest/globals'
+import { readFileSync } from 'node:fs'
+import { parse } from 'yaml'
+import { INPUT_NAMES } from '../../src/inputs.ts'
+
+interface ActionYml {
+  inputs: Record<string, { description: string; required?: boolean; default?: string }>
+  outputs: Record<string, { description: string }>
+  runs: { using: string; main: string }
+  branding: { icon: string; color: string }
+}
+
+const action = parse(readFileSync('action.yml', 'utf8')) as ActionYml
+const readme = readFileSync('README.md', 'utf8')
+
+/** Rows of the markdown table under a heading: first cell (without backticks) -> the other cells. */
+function table(heading: string): Map<string, string[]> {
+  const section = readme.split(new RegExp(`^## ${heading}\\s*$`, 'm'))[1]!.split(/^## /m)[0]!
+  const rows = new Map<string, string[]>()
+  for (const line of section.split('\n')) {
+    const cells = line.split('|').map(c => c.trim())
+    if (cells.length < 4 || /^-+$/.test(cells[1]!) || cells[1] === 'Name') continue
+    rows.set(cells[1]!.replace(/`/g, ''), cells.slice(2, -1))
+  }
+  return rows
+}
+
+describe('action.yml', () => {
+  it('runs on node24 from dist/index.js, with Marketplace branding', () => {
+    expect(action.runs).toMatchObject({ using: 'node24', main: 'dist/index.js' })
+    expect(action.branding.icon).toBeTruthy()
+    expect(action.branding.color).toBeTruthy()
+  })
+
+  it('declares exactly the inputs the parser reads', () => {
+    expect(Object.keys(action.inputs)).toEqual([...INPUT_NAMES])
+  })
+
+  it('documents every input, with a default or as required', () => {
+    for (const input of Object.values(action.inputs)) {
+      expect(input.description.length).toBeGreaterThan(10)
+      expect(input.required === true || typeof input.default === 'string').toBe(true)
+    }
+  })
+})
+
+describe('README', () => {
+  it('has one inputs row per action.yml input, with its default', () => {
+    const rows = table('Inputs')
+    expect([...rows.keys()]).toEqual(Object.keys(action.inputs))
+    for (const [name, input] of Object.entries(action.inputs)) {
+      const defaultCell = rows.get(name)![0]!
+      if (input.required) expect(defaultCell).toBe('(required)')
+      else if (input.default) expect(defaultCell).toContain(`\`${input.default}\``)
+    }
+  })
+
+  it('has one outputs row per action.yml output', () => {
+    expect([...table('Outputs').keys()]).toEqual(Object.keys(action.outputs))
+  })
+})
