@@ -65,7 +65,7 @@ export async function run(
       facts.outcome = 'cancelled'
       const where = facts.imageId
         ? `Image ${facts.imageId} was ${progress.state === NOT_LISTED ? 'CREATING' : progress.state}; Tencent Cloud goes on making it.`
-        : 'No image had been created.'
+        : `CreateImage had not answered; if it reached Tencent Cloud, an image named '${config.image.name}' may still be made.`
       facts.error = `Cancelled after ${formatDuration(facts.elapsedMs)}. ${where}`
       fail('Cancelled', facts.error)
     } else {

@@ -188,4 +188,18 @@ describe('cancellation', () => {
     await new Promise(r => setTimeout(r, 500))
     expect(calls(emu, 'DescribeImages')).toHaveLength(pollsAtExit)
   })
+
+  it('aborts a CreateImage still in flight and says an image may still be made', async () => {
+    emu = await emulator()
+    emu.faults.add({ action: 'CreateImage', latencyMs: 20_000 })
+    const cancelAfterMs = 2_000
+    const run = await runImageAction(baseInputs(emu), { cancelAfterMs })
+    expect(run.cancelled).toBe(true)
+    expect(run.exitCode).toBe(1)
+    expect(run.durationMs - cancelAfterMs).toBeLessThan(2_000)
+    expect(run.outputs['image-id']).toBeUndefined()
+    expect(errorAnnotations(run)[0]!.message).toMatch(
+      /CreateImage had not answered; .*image named 'app-1.0.0' may still be made/
+    )
+  })
 })
