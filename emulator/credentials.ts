@@ -40,6 +40,11 @@ export class KeyStore {
     return undefined
   }
 
+  /** Every temporary key set STS has handed out, oldest first. */
+  issued(): TemporaryCredentials[] {
+    return [...this.temporary.values()]
+  }
+
   /** Real temporary SecretIds also start with AKID but are longer than long-term ones. */
   issueTemporary(accountId: string, roleArn: string, expiresAtMs: number): TemporaryCredentials {
     const credentials: TemporaryCredentials = {

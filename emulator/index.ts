@@ -2,7 +2,7 @@
 // checking TC3-HMAC-SHA256 signatures, for end-to-end tests, the demo and benchmarks.
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { KeyStore } from './credentials.ts'
+import { KeyStore, type TemporaryCredentials } from './credentials.ts'
 import { Dispatcher } from './dispatch.ts'
 import { Faults } from './faults.ts'
 import { RateLimiter } from './rate-limit.ts'
@@ -30,6 +30,8 @@ export interface Emulator {
   state: EmulatorState
   calls: RecordedCall[]
   faults: Faults
+  /** The temporary keys STS has issued, oldest first, so tests can check none of them leaks. */
+  issuedCredentials(): TemporaryCredentials[]
   /** Accept another long-term key pair from now on. */
   addCredentials(credentials: { secretId: string; secretKey: string; accountId?: string }): void
   close(): Promise<void>
@@ -105,6 +107,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     state,
     calls,
     faults,
+    issuedCredentials: () => keys.issued(),
     addCredentials: credentials => keys.addKey(credentials),
     close: async () => {
       closing = true

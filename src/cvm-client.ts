@@ -1,5 +1,6 @@
-// The one place that builds a Tencent Cloud SDK client. Only the CVM client is imported, not the
-// whole SDK, which would bundle every service.
+// The one place that builds Tencent Cloud SDK clients. Only the CVM client and the common client
+// (which the CVM client is built on, and which serves STS) are imported, not the whole SDK, which
+// would bundle every service.
 import { HttpClient } from '@actions/http-client'
 import { getProxyUrl } from '@actions/http-client/lib/proxy'
 import { cvm } from 'tencentcloud-sdk-nodejs-cvm/tencentcloud/services/cvm/index.js'
@@ -55,25 +56,38 @@ export class Transport {
   }
 }
 
-export function createCvmClient(options: ClientOptions, transport: Transport): ApiClient {
-  const url = endpointUrl(options.endpoint)
-  const client = new cvm.v20170312.Client({
-    credential: options.credentials,
-    region: options.region,
-    profile: {
-      signMethod: 'TC3-HMAC-SHA256',
-      language: 'en-US',
-      httpProfile: {
-        endpoint: options.endpoint.host,
-        protocol: options.endpoint.protocol,
-        reqTimeout: options.requestTimeoutSeconds ?? 30,
-        agent: transport.agentFor(url),
-        headers: { 'User-Agent': USER_AGENT }
-      }
+/** The SDK profile every client shares: TC3 signing, English messages, our keep-alive agent. */
+export function clientProfile(
+  endpoint: Endpoint,
+  transport: Transport,
+  requestTimeoutSeconds = 30
+) {
+  return {
+    signMethod: 'TC3-HMAC-SHA256' as const,
+    language: 'en-US' as const,
+    httpProfile: {
+      endpoint: endpoint.host,
+      protocol: endpoint.protocol,
+      reqTimeout: requestTimeoutSeconds,
+      agent: transport.agentFor(endpointUrl(endpoint)),
+      headers: { 'User-Agent': USER_AGENT }
     }
+  }
+}
+
+export function createCvmClient(options: ClientOptions, transport: Transport): ApiClient {
+  const { credentials } = options
+  const client = new cvm.v20170312.Client({
+    credential: credentials,
+    region: options.region,
+    profile: clientProfile(options.endpoint, transport, options.requestTimeoutSeconds)
   })
   return {
-    call: <T>(action: string, params: object, signal?: AbortSignal) =>
-      client.request(action, params, signal ? { signal } : {}) as Promise<T>
+    call: async <T>(action: string, params: object, signal?: AbortSignal) => {
+      // The SDK would turn a failed renewal into a code-less error; asking first keeps the STS
+      // error as it is. The SDK's own ask then gets the same keys.
+      if ('getCredential' in credentials) await credentials.getCredential()
+      return client.request(action, params, signal ? { signal } : {}) as Promise<T>
+    }
   }
 }

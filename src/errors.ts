@@ -245,7 +245,47 @@ const ADVICE: Record<string, CodeAdvice> = {
   }
 }
 
-function adviceFor(code: string): CodeAdvice | undefined {
+const ROLE_NOT_FOUND: CodeAdvice = {
+  meaning: 'the role in role-arn does not exist',
+  todo: 'Check role-arn (qcs::cam::uin/<account id>:roleName/<role name>) in the CAM console.'
+}
+
+// STS reuses generic codes with meanings of its own, so its advice is looked up by action first.
+const STS_ADVICE: Record<string, Record<string, CodeAdvice>> = {
+  AssumeRoleWithWebIdentity: {
+    'InvalidParameter.WebIdentityTokenError': {
+      meaning:
+        "STS refused this run's GitHub ID token: most often its audience is not among the identity provider's client ids, or the provider's issuer is not https://token.actions.githubusercontent.com",
+      todo: "In CAM > Identity providers, make the provider's client ids include the token's aud (at the end of this message), or set oidc-audience to one of them, and check its issuer."
+    },
+    UnauthorizedOperation: {
+      meaning:
+        "the role's trust policy does not accept this token: it trusts another identity provider, or its oidc:sub condition does not match this repository, branch or environment",
+      todo: "Check that the role in role-arn trusts the provider in oidc-provider-id, and that its oidc:sub condition matches the token's sub (at the end of this message), e.g. repo:<owner>/<repo>:ref:refs/heads/main or repo:<owner>/<repo>:environment:<name>."
+    },
+    'InvalidParameter.ParamError': {
+      meaning:
+        'STS refused a parameter: most often oidc-provider-id names no identity provider of the account',
+      todo: "Check oidc-provider-id against the provider name in CAM > Identity providers, and role-duration-seconds against the role's maximum session duration."
+    },
+    'ResourceNotFound.RoleNotFound': ROLE_NOT_FOUND
+  },
+  AssumeRole: {
+    UnauthorizedOperation: {
+      meaning: 'these keys may not assume the role',
+      todo: "Allow the keys' user sts:AssumeRole on role-arn, and make the role's trust policy trust that user or its account."
+    },
+    'InvalidParameter.OverTimeError': {
+      meaning: "role-duration-seconds is longer than the role's maximum session duration",
+      todo: "Lower role-duration-seconds, or raise the role's maximum session duration."
+    },
+    'ResourceNotFound.RoleNotFound': ROLE_NOT_FOUND
+  }
+}
+
+function adviceFor(code: string, action?: string): CodeAdvice | undefined {
+  const sts = action ? STS_ADVICE[action]?.[code] : undefined
+  if (sts) return sts
   if (ADVICE[code]) return ADVICE[code]
   if (code.startsWith('UnsupportedOperation.InstanceState')) {
     return {
@@ -264,12 +304,15 @@ export class ApiCallError extends Error {
   readonly detail: ClassifiedError
   readonly action: string
   readonly title: string
+  readonly attempts: number
 
-  constructor(action: string, detail: ClassifiedError, attempts: number) {
-    super(describeFailure(action, detail, attempts))
+  /** `note` adds facts of this run the advice refers to. */
+  constructor(action: string, detail: ClassifiedError, attempts: number, note?: string) {
+    super(describeFailure(action, detail, attempts) + (note ? ` ${note}` : ''))
     this.name = 'ApiCallError'
     this.action = action
     this.detail = detail
+    this.attempts = attempts
     this.title = detail.code ? `${action} failed: ${detail.code}` : `${action} failed`
   }
 }
@@ -278,7 +321,7 @@ export function describeFailure(action: string, c: ClassifiedError, attempts = 1
   const tries = attempts > 1 ? ` after ${attempts} attempts` : ''
   const requestId = c.requestId ? ` RequestId: ${c.requestId}.` : ''
   if (c.kind === 'api' && c.code) {
-    const advice = adviceFor(c.code)
+    const advice = adviceFor(c.code, action)
     const meaning = advice ? `${capitalise(advice.meaning)}. ` : ''
     const todo = advice ? ` ${advice.todo}` : ''
     return `${action} failed${tries}: ${meaning}${c.code}: ${c.message}.${requestId}${todo}`
@@ -290,6 +333,21 @@ export function describeFailure(action: string, c: ClassifiedError, attempts = 1
     return `${action} failed${tries}: no answer from the API (${c.message}). Check the endpoint input, the network and any proxy settings (https_proxy, no_proxy).`
   }
   return `${action} failed${tries}: ${c.message}`
+}
+
+const TOKEN_REFUSALS = new Set(['InvalidParameter.WebIdentityTokenError', 'UnauthorizedOperation'])
+
+/**
+ * A refused AssumeRoleWithWebIdentity, with the token's aud and sub: what the provider's client ids
+ * and the role's oidc:sub condition are compared with. Neither claim is secret.
+ */
+export function explainStsFailure(
+  error: ApiCallError,
+  facts: { aud?: string; sub?: string }
+): ApiCallError {
+  if (!TOKEN_REFUSALS.has(error.detail.code ?? '')) return error
+  const note = `This run's ID token has aud '${facts.aud ?? '(none)'}' and sub '${facts.sub ?? '(none)'}'.`
+  return new ApiCallError(error.action, error.detail, error.attempts, note)
 }
 
 function capitalise(s: string): string {

@@ -1,5 +1,6 @@
 // Raw inputs -> a validated config, before any API call. Pure: the raw inputs and the environment
 // come in as plain records, so every rule is tested as data.
+import { parseCredentialPlan, type CredentialPlan } from './credentials/plan.ts'
 import { parseEndpoint, type Endpoint } from './endpoint.ts'
 import {
   InputError,
@@ -29,7 +30,13 @@ export const INPUT_NAMES = [
   'image-family',
   'wait',
   'wait-timeout-seconds',
-  'poll-interval-seconds'
+  'poll-interval-seconds',
+  'role-arn',
+  'oidc-provider-id',
+  'role-session-name',
+  'role-duration-seconds',
+  'oidc-audience',
+  'sts-endpoint'
 ] as const
 
 export type InputName = (typeof INPUT_NAMES)[number]
@@ -54,17 +61,10 @@ export interface ImageSpec {
   family?: string
 }
 
-export interface StaticCredentials {
-  secretId: string
-  secretKey: string
-  token?: string
-  source: 'inputs' | 'environment'
-}
-
 export interface Config {
   region: string
   endpoint: Endpoint
-  credentials: StaticCredentials
+  credentials: CredentialPlan
   image: ImageSpec
   wait: boolean
   waitTimeoutMs: number
@@ -93,7 +93,7 @@ export function parseInputs(raw: RawInputs, env: Env): Config {
   return {
     region,
     endpoint: parseEndpoint('endpoint', get('endpoint'), 'cvm', region),
-    credentials: parseStaticCredentials(raw, env),
+    credentials: parseCredentialPlan(raw, env, region),
     image: parseImageSpec(get),
     wait: parseBoolean('wait', get('wait'), true),
     waitTimeoutMs:
@@ -206,36 +206,5 @@ export function checkTag(input: string, key: string, value: string): void {
         `'${text}' may only hold letters, digits, spaces and + - = . _ : / @ (Tencent Cloud tag rules).`
       )
     }
-  }
-}
-
-function parseStaticCredentials(raw: RawInputs, env: Env): StaticCredentials {
-  const input = (name: InputName): string => (raw[name] ?? '').trim()
-  const fromInputs = input('secret-id') !== '' || input('secret-key') !== ''
-  const secretId = fromInputs ? input('secret-id') : (env.TENCENTCLOUD_SECRET_ID ?? '').trim()
-  const secretKey = fromInputs ? input('secret-key') : (env.TENCENTCLOUD_SECRET_KEY ?? '').trim()
-  const token =
-    input('session-token') || (fromInputs ? '' : (env.TENCENTCLOUD_SESSION_TOKEN ?? '').trim())
-
-  if (secretId === '' && secretKey === '') {
-    throw new InputError(
-      'secret-id',
-      'no credentials: set the secret-id and secret-key inputs (from repository secrets), or the TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY environment variables.'
-    )
-  }
-  const where = fromInputs ? 'input' : 'environment variable'
-  if (secretId === '') {
-    throw new InputError('secret-id', `is empty but secret-key is set; set the ${where} for both.`)
-  }
-  if (secretKey === '') {
-    throw new InputError('secret-key', `is empty but secret-id is set; set the ${where} for both.`)
-  }
-  if (/\s/.test(secretId)) throw new InputError('secret-id', 'contains whitespace.')
-  if (/\s/.test(secretKey)) throw new InputError('secret-key', 'contains whitespace.')
-  return {
-    secretId,
-    secretKey,
-    ...(token !== '' && { token }),
-    source: fromInputs ? 'inputs' : 'environment'
   }
 }

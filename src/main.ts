@@ -3,12 +3,14 @@
 import * as core from '@actions/core'
 import { CancelledError, systemClock, type Clock, type Random } from './clock.ts'
 import { createImage, type CreateOutcome } from './create.ts'
+import { resolveCredentials } from './credentials/index.ts'
 import { Transport, createCvmClient, endpointUrl } from './cvm-client.ts'
 import { ActionFailure, ApiCallError, isRateLimited, classify } from './errors.ts'
 import { INPUT_NAMES, parseInputs, type Config, type Env, type RawInputs } from './inputs.ts'
 import { InputError } from './parse.ts'
 import type { RetryContext } from './retry.ts'
 import { defaultSchedule } from './schedule.ts'
+import { maskSecret, redactSecrets } from './secrets.ts'
 import { writeSummary, type SummaryFacts } from './summary.ts'
 import { NOT_LISTED, formatDuration, waitForImage, type WaitProgress } from './wait.ts'
 
@@ -70,8 +72,8 @@ export async function run(
       fail('Cancelled', facts.error)
     } else {
       const { title, message } = explain(error)
-      facts.error = message
-      fail(title, message)
+      facts.error = redactSecrets(message)
+      fail(title, facts.error)
     }
     await writeSummary(facts).catch(() => undefined)
   } finally {
@@ -95,10 +97,6 @@ async function runStages(
   core.info(
     `Region ${config.region}, endpoint ${url}${proxy ? ` through proxy ${redactProxy(proxy)}` : ''}, credentials from ${config.credentials.source}.`
   )
-  const api = createCvmClient(
-    { endpoint: config.endpoint, region: config.region, credentials: config.credentials },
-    transport
-  )
   const retry: RetryContext = {
     clock: deps.clock,
     random: deps.random,
@@ -111,6 +109,20 @@ async function runStages(
       log(`${action} attempt ${attempt} failed (${why}); retrying in ${formatDuration(delayMs)}.`)
     }
   }
+
+  const credentials = await resolveCredentials(config.credentials, {
+    region: config.region,
+    env: deps.env,
+    transport,
+    retry,
+    getIdToken: audience => core.getIDToken(audience),
+    mask: maskSecret,
+    log: core.info
+  })
+  const api = createCvmClient(
+    { endpoint: config.endpoint, region: config.region, credentials },
+    transport
+  )
 
   const outcome: CreateOutcome = await core.group(
     config.image.dryRun ? 'Dry run of CreateImage' : 'Create image',
@@ -191,8 +203,8 @@ function readInputs(): RawInputs {
 }
 
 function maskCredentials(raw: RawInputs, env: Env): void {
-  for (const name of SECRET_INPUTS) if (raw[name]) core.setSecret(raw[name]!)
-  for (const name of SECRET_ENV) if (env[name]) core.setSecret(env[name]!.trim())
+  for (const name of SECRET_INPUTS) if (raw[name]) maskSecret(raw[name]!)
+  for (const name of SECRET_ENV) if (env[name]) maskSecret(env[name]!.trim())
 }
 
 function explain(error: unknown): { title: string; message: string } {

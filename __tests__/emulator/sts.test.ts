@@ -207,6 +207,20 @@ describe('AssumeRole', () => {
     ).resolves.toBeDefined()
   })
 
+  it('lists the temporary keys it issued, so tests can check none leaks', async () => {
+    emu = await stsEmulator()
+    const first = (await stsClient(emu).request('AssumeRole', {
+      RoleArn: `qcs::cam::uin/${SEED.accountId}:roleName/ops`,
+      RoleSessionName: 'ops-session'
+    })) as IssuedCredentials
+    const second = await assumeWithWebIdentity()
+    expect(emu.issuedCredentials().map(c => [c.secretId, c.secretKey, c.token])).toEqual([
+      [first.Credentials.TmpSecretId, first.Credentials.TmpSecretKey, first.Credentials.Token],
+      [second.Credentials.TmpSecretId, second.Credentials.TmpSecretKey, second.Credentials.Token]
+    ])
+    expect(Math.floor(emu.issuedCredentials()[1]!.expiresAtMs / 1000)).toBe(second.ExpiredTime)
+  })
+
   it('refuses a key the role does not allow, and unsigned calls', async () => {
     const other = { secretId: 'AKIDother00000000000000000000000000003', secretKey: 'p'.repeat(32) }
     emu = await stsEmulator({ credentials: [other] })

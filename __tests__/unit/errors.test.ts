@@ -71,3 +71,21 @@ describe('answerMayBeLost', () => {
     expect(answerMayBeLost(sdkError({ code: 'RequestLimitExceeded' }))).toBe(false)
   })
 })
+
+describe('STS error advice', () => {
+  it('reads a generic code by the action that got it', () => {
+    const denied = classify(sdkError({ code: 'UnauthorizedOperation', message: 'no' }))
+    expect(describeFailure('CreateImage', denied)).toMatch(/cvm:CreateImage/)
+    expect(describeFailure('AssumeRoleWithWebIdentity', denied)).toMatch(
+      /trust policy does not accept this token.*oidc:sub/
+    )
+    expect(describeFailure('AssumeRole', denied)).toMatch(/These keys may not assume the role/)
+  })
+
+  it('explains a refused token by the audience and the issuer', () => {
+    const refused = classify(sdkError({ code: 'InvalidParameter.WebIdentityTokenError' }))
+    expect(describeFailure('AssumeRoleWithWebIdentity', refused)).toMatch(
+      /audience is not among the identity provider's client ids.*oidc-audience/
+    )
+  })
+})

@@ -1,0 +1,64 @@
+// STS 2018-08-13 through the SDK's common client, which the CVM client already bundles: the STS
+// package would add a second copy of the same code for two calls.
+import { CommonClient } from 'tencentcloud-sdk-nodejs-common'
+import { clientProfile, type Credentials, type Transport } from '../cvm-client.ts'
+import type { Endpoint } from '../endpoint.ts'
+import type { TemporaryCredentials } from './renewing.ts'
+
+export const STS_VERSION = '2018-08-13'
+
+export interface StsCredentialsAnswer {
+  Credentials?: { TmpSecretId?: string; TmpSecretKey?: string; Token?: string }
+  /** Unix seconds. */
+  ExpiredTime?: number
+  Expiration?: string
+  RequestId?: string
+}
+
+export interface StsClient {
+  /** AssumeRoleWithWebIdentity is sent unsigned (Authorization: SKIP); AssumeRole is signed. */
+  call(
+    action: 'AssumeRoleWithWebIdentity' | 'AssumeRole',
+    params: Record<string, unknown>,
+    signal?: AbortSignal
+  ): Promise<StsCredentialsAnswer>
+}
+
+export function createStsClient(
+  endpoint: Endpoint,
+  region: string,
+  transport: Transport,
+  keys?: Credentials
+): StsClient {
+  const client = new CommonClient(endpoint.host, STS_VERSION, {
+    credential: keys ?? {},
+    region,
+    profile: clientProfile(endpoint, transport)
+  })
+  return {
+    call: (action, params, signal) =>
+      client.request(action, params, {
+        ...(keys ? {} : { skipSign: true }),
+        ...(signal ? { signal } : {})
+      }) as Promise<StsCredentialsAnswer>
+  }
+}
+
+/** The answer's keys, checked: a half-filled answer would only fail later, on CVM, as a signature error. */
+export function toTemporaryCredentials(
+  action: string,
+  answer: StsCredentialsAnswer
+): TemporaryCredentials {
+  const c = answer.Credentials
+  if (!c?.TmpSecretId || !c.TmpSecretKey || !c.Token || typeof answer.ExpiredTime !== 'number') {
+    throw new Error(
+      `${action} answered without temporary keys, token and ExpiredTime (RequestId ${answer.RequestId ?? 'unknown'}).`
+    )
+  }
+  return {
+    secretId: c.TmpSecretId,
+    secretKey: c.TmpSecretKey,
+    token: c.Token,
+    expiresAt: answer.ExpiredTime * 1000
+  }
+}
