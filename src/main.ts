@@ -2,13 +2,17 @@
 // inputs -> config -> credentials -> create (or adopt) -> wait -> outputs and summary.
 import * as core from '@actions/core'
 import { CancelledError, systemClock, type Clock, type Random } from './clock.ts'
+import { copyToRegions } from './copy.ts'
 import { createImage, type CreateOutcome } from './create.ts'
 import { Transport, createCvmClient, endpointUrl } from './cvm-client.ts'
 import { ActionFailure, ApiCallError, isRateLimited, classify } from './errors.ts'
 import { INPUT_NAMES, parseInputs, type Config, type Env, type RawInputs } from './inputs.ts'
 import { InputError } from './parse.ts'
+import { imagesOutput, madeCopies, newPublished } from './published.ts'
+import { regionalClients } from './regional-clients.ts'
 import type { RetryContext } from './retry.ts'
 import { defaultSchedule } from './schedule.ts'
+import { shareWithAccounts } from './share.ts'
 import { writeSummary, type SummaryFacts } from './summary.ts'
 import { NOT_LISTED, formatDuration, waitForImage, type WaitProgress } from './wait.ts'
 
@@ -54,7 +58,8 @@ export async function run(
     outcome: 'failed',
     region: config.region,
     spec: config.image,
-    elapsedMs: 0
+    elapsedMs: 0,
+    published: newPublished(config.region, config.publish.regions, config.publish.accountIds)
   }
   const progress: WaitProgress = { state: NOT_LISTED, polls: 0 }
   try {
@@ -70,11 +75,13 @@ export async function run(
       fail('Cancelled', facts.error)
     } else {
       const { title, message } = explain(error)
+      facts.outcome = 'failed'
       facts.error = message
       fail(title, message)
     }
     await writeSummary(facts).catch(() => undefined)
   } finally {
+    core.setOutput('images', JSON.stringify(imagesOutput(facts.published!, facts.imageId)))
     transport.dispose()
     process.off('SIGINT', onSignal)
     process.off('SIGTERM', onSignal)
@@ -134,6 +141,9 @@ async function runStages(
     )
     core.setOutput('image-id', '')
     core.setOutput('image-state', '')
+    if (config.publish.regions.length > 0 || config.publish.accountIds.length > 0) {
+      core.info('Dry run: copy-to-regions and share-with-accounts were checked, not tried.')
+    }
     facts.outcome = 'dry-run'
     facts.elapsedMs = deps.clock.now() - startedAt
     await writeSummary(facts)
@@ -180,8 +190,43 @@ async function runStages(
     if (progress.image) facts.image = progress.image
     if (facts.outcome !== 'ready') core.setOutput('image-state', facts.state ?? '')
   }
+  facts.published!.sourceElapsedMs = deps.clock.now() - startedAt
+  await publishStages(config, deps, transport, retry, imageId, facts)
   facts.elapsedMs = deps.clock.now() - startedAt
   await writeSummary(facts)
+}
+
+/** Copy to other regions, then share the source and every copy: both need a NORMAL image. */
+async function publishStages(
+  config: Config,
+  deps: RunDeps,
+  transport: Transport,
+  retry: RetryContext,
+  imageId: string,
+  facts: SummaryFacts
+): Promise<void> {
+  const published = facts.published!
+  const clientFor = regionalClients(config, transport, deps.clock)
+  const source = { region: config.region, imageId, name: config.image.name }
+  const { regions, accountIds } = config.publish
+  if (regions.length > 0) {
+    await core.group(`Copy ${imageId} to ${regions.join(', ')}`, () =>
+      copyToRegions(source, clientFor, published, {
+        ...retry,
+        schedule: defaultSchedule(config.pollIntervalMs),
+        log: core.info,
+        onStarted: () => core.setOutput('images', JSON.stringify(imagesOutput(published, imageId)))
+      })
+    )
+  }
+  if (accountIds.length > 0) {
+    await core.group(`Share with ${accountIds.join(', ')}`, () =>
+      shareWithAccounts(source, madeCopies(published), clientFor, published, {
+        ...retry,
+        log: core.info
+      })
+    )
+  }
 }
 
 function readInputs(): RawInputs {
