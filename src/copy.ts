@@ -36,9 +36,14 @@ export async function copyToRegions(
     await startCopies(source, published.copies, clientFor, ctx)
   } catch (error) {
     if (!(error instanceof ApiCallError)) throw error
+    // Only a lookup after a lost answer can fail with some copies already found.
+    const found = published.copies.filter(copy => copy.imageId).map(copy => copy.region)
+    const outcome = found.length
+      ? `only the copies in ${found.join(', ')} are known and nothing was shared`
+      : 'so nothing was copied or shared'
     throw new ActionFailure(
       error.title,
-      `Copying ${source.imageId} to ${regions.join(', ')} failed, so nothing was copied or shared. ${error.message}`
+      `Copying ${source.imageId} to ${regions.join(', ')} failed, ${outcome}. ${error.message}`
     )
   }
   ctx.onStarted?.()
@@ -163,7 +168,7 @@ function describeCopyFailure(
   copy.timedOut = true
   const percent = progress.image?.SyncPercent
   const where = percent !== undefined ? `${progress.state} (${percent}%)` : progress.state
-  return `${copy.region}: copy ${copy.imageId} was still ${where} after ${after}, when wait-timeout-seconds ran out; it may still become NORMAL, or raise wait-timeout-seconds.`
+  return `${copy.region}: copy ${copy.imageId} was still ${where} after ${after}, when wait-timeout-seconds ran out; it may still become NORMAL (check it in that region), or raise wait-timeout-seconds.`
 }
 
 function copyFailure(

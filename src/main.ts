@@ -1,5 +1,5 @@
 // The only module that knows the order of the stages:
-// inputs -> config -> credentials -> create (or adopt) -> wait -> outputs and summary.
+// inputs -> config -> credentials -> create (or adopt) -> wait -> copy -> share -> outputs and summary.
 import * as core from '@actions/core'
 import { CancelledError, systemClock, type Clock, type Random } from './clock.ts'
 import { copyToRegions } from './copy.ts'

@@ -85,7 +85,7 @@ async function shareSource(
     : ' Nothing was shared.'
   throw new ActionFailure(
     'Sharing failed: account refused',
-    `Tencent Cloud refused to share ${source.imageId} with ${refused.map(f => f.accountId).join(', ')}. ${refused.map(f => `${f.accountId}: ${f.reason}`).join(' ')}${partly} Check share-with-accounts.`
+    `Tencent Cloud refused to share ${source.imageId} with ${refused.map(f => f.accountId).join(', ')}. ${refused.map(f => `${f.accountId}: ${f.reason}`).join(' ')}${partly}`
   )
 }
 
