@@ -80,6 +80,15 @@ export function answerMayBeLost(error: unknown): boolean {
   return c.kind === 'network' || (c.kind === 'http' && (c.httpCode ?? 0) >= 500)
 }
 
+/** Sharing refused because of an account in the list, not because of the image. */
+export function isAccountRefused(error: unknown): boolean {
+  const code = classify(error).code
+  return (
+    code !== undefined &&
+    ['InvalidAccountId', 'InvalidAccountIs'].some(prefix => matchesPrefix(code, prefix))
+  )
+}
+
 export function isRateLimited(error: unknown): boolean {
   const code = classify(error).code
   return code !== undefined && matchesPrefix(code, 'RequestLimitExceeded')
@@ -222,6 +231,35 @@ const ADVICE: Record<string, CodeAdvice> = {
   'UnsupportedOperation.StoppedModeStopCharging': {
     meaning: 'the instance was stopped in no-charge mode, which cannot be imaged',
     todo: 'Start the instance, or stop it in a mode that keeps charging, then run again.'
+  },
+  // SyncImages and ModifyImageSharePermission (copy-to-regions, share-with-accounts).
+  'InvalidRegion.NotFound': {
+    meaning: 'a destination region does not exist',
+    todo: 'Check the region names in copy-to-regions.'
+  },
+  'InvalidRegion.Unavailable': {
+    meaning: 'the image cannot be copied to a destination region',
+    todo: 'Check copy-to-regions; an image cannot be copied to its own region.'
+  },
+  'InvalidImageId.IncorrectState': {
+    meaning: 'the image is not in a state that allows this (it must be NORMAL)',
+    todo: 'Check the image state in the console and run again once it is NORMAL.'
+  },
+  'InvalidAccountId.NotFound': {
+    meaning: 'an account to share with does not exist',
+    todo: "Check share-with-accounts: use each account's ID (UIN) from its Account Center."
+  },
+  'InvalidAccountIs.YourSelf': {
+    meaning: 'an image cannot be shared with the account that owns it',
+    todo: 'Remove your own account ID from share-with-accounts.'
+  },
+  'UnauthorizedOperation.ImageNotBelongToAccount': {
+    meaning: 'the image does not belong to this account',
+    todo: 'Only your own images can be shared.'
+  },
+  OverQuota: {
+    meaning: 'the image is already shared with as many accounts as allowed',
+    todo: 'Share with fewer accounts, or cancel shares the image no longer needs.'
   },
   RequestLimitExceeded: {
     meaning: 'the API rate limit of this account was exceeded',

@@ -4,12 +4,14 @@ import { parseCredentialPlan, type CredentialPlan } from './credentials/plan.ts'
 import { parseEndpoint, type Endpoint } from './endpoint.ts'
 import {
   InputError,
+  REGION_NAME,
   checkIdFormat,
   checkLength,
   parseBoolean,
   parseList,
   parseNumber
 } from './parse.ts'
+import { parsePublishSpec, type PublishSpec } from './publish-inputs.ts'
 
 /** Every input action.yml declares, in its order. A test keeps the two in step. */
 export const INPUT_NAMES = [
@@ -36,7 +38,9 @@ export const INPUT_NAMES = [
   'role-session-name',
   'role-duration-seconds',
   'oidc-audience',
-  'sts-endpoint'
+  'sts-endpoint',
+  'copy-to-regions',
+  'share-with-accounts'
 ] as const
 
 export type InputName = (typeof INPUT_NAMES)[number]
@@ -69,12 +73,12 @@ export interface Config {
   wait: boolean
   waitTimeoutMs: number
   pollIntervalMs: number
+  publish: PublishSpec
 }
 
 export const DEFAULT_WAIT_TIMEOUT_SECONDS = 3600
 export const DEFAULT_POLL_INTERVAL_SECONDS = 8
 
-const REGION = /^[a-z]{2,4}(-[a-z0-9]+)+$/
 const MAX_TAGS = 50
 const TAG_KEY_MAX = 127
 const TAG_VALUE_MAX = 255
@@ -86,11 +90,11 @@ export function parseInputs(raw: RawInputs, env: Env): Config {
 
   const region = get('region')
   if (region === '') throw new InputError('region', 'is required, e.g. ap-guangzhou.')
-  if (!REGION.test(region)) {
+  if (!REGION_NAME.test(region)) {
     throw new InputError('region', `'${region}' is not a region name such as ap-guangzhou.`)
   }
 
-  return {
+  const config: Omit<Config, 'publish'> = {
     region,
     endpoint: parseEndpoint('endpoint', get('endpoint'), 'cvm', region),
     credentials: parseCredentialPlan(raw, env, region),
@@ -116,6 +120,12 @@ export function parseInputs(raw: RawInputs, env: Env): Config {
         { min: 0.1, max: 300 }
       )
   }
+  const publish = parsePublishSpec(get, {
+    ...config,
+    endpointInput: get('endpoint'),
+    dryRun: config.image.dryRun
+  })
+  return { ...config, publish }
 }
 
 function parseImageSpec(get: (name: InputName) => string): ImageSpec {

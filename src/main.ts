@@ -1,16 +1,20 @@
 // The only module that knows the order of the stages:
-// inputs -> config -> credentials -> create (or adopt) -> wait -> outputs and summary.
+// inputs -> config -> credentials -> create (or adopt) -> wait -> copy -> share -> outputs and summary.
 import * as core from '@actions/core'
 import { CancelledError, systemClock, type Clock, type Random } from './clock.ts'
+import { copyToRegions } from './copy.ts'
 import { createImage, type CreateOutcome } from './create.ts'
 import { resolveCredentials } from './credentials/index.ts'
 import { Transport, createCvmClient, endpointUrl } from './cvm-client.ts'
 import { ActionFailure, ApiCallError, isRateLimited, classify } from './errors.ts'
 import { INPUT_NAMES, parseInputs, type Config, type Env, type RawInputs } from './inputs.ts'
 import { InputError } from './parse.ts'
+import { imagesOutput, madeCopies, newPublished } from './published.ts'
+import { regionalClients } from './regional-clients.ts'
 import type { RetryContext } from './retry.ts'
 import { defaultSchedule } from './schedule.ts'
 import { maskSecret, redactSecrets } from './secrets.ts'
+import { shareWithAccounts } from './share.ts'
 import { writeSummary, type SummaryFacts } from './summary.ts'
 import { NOT_LISTED, formatDuration, waitForImage, type WaitProgress } from './wait.ts'
 
@@ -56,7 +60,8 @@ export async function run(
     outcome: 'failed',
     region: config.region,
     spec: config.image,
-    elapsedMs: 0
+    elapsedMs: 0,
+    published: newPublished(config.region, config.publish.regions, config.publish.accountIds)
   }
   const progress: WaitProgress = { state: NOT_LISTED, polls: 0 }
   try {
@@ -72,11 +77,13 @@ export async function run(
       fail('Cancelled', facts.error)
     } else {
       const { title, message } = explain(error)
+      facts.outcome = 'failed'
       facts.error = redactSecrets(message)
       fail(title, facts.error)
     }
     await writeSummary(facts).catch(() => undefined)
   } finally {
+    core.setOutput('images', JSON.stringify(imagesOutput(facts.published!, facts.imageId)))
     transport.dispose()
     process.off('SIGINT', onSignal)
     process.off('SIGTERM', onSignal)
@@ -146,6 +153,9 @@ async function runStages(
     )
     core.setOutput('image-id', '')
     core.setOutput('image-state', '')
+    if (config.publish.regions.length > 0 || config.publish.accountIds.length > 0) {
+      core.info('Dry run: copy-to-regions and share-with-accounts were checked, not tried.')
+    }
     facts.outcome = 'dry-run'
     facts.elapsedMs = deps.clock.now() - startedAt
     await writeSummary(facts)
@@ -192,8 +202,43 @@ async function runStages(
     if (progress.image) facts.image = progress.image
     if (facts.outcome !== 'ready') core.setOutput('image-state', facts.state ?? '')
   }
+  facts.published!.sourceElapsedMs = deps.clock.now() - startedAt
+  await publishStages(config, deps, transport, retry, imageId, facts)
   facts.elapsedMs = deps.clock.now() - startedAt
   await writeSummary(facts)
+}
+
+/** Copy to other regions, then share the source and every copy: both need a NORMAL image. */
+async function publishStages(
+  config: Config,
+  deps: RunDeps,
+  transport: Transport,
+  retry: RetryContext,
+  imageId: string,
+  facts: SummaryFacts
+): Promise<void> {
+  const published = facts.published!
+  const clientFor = regionalClients(config, transport, deps.clock)
+  const source = { region: config.region, imageId, name: config.image.name }
+  const { regions, accountIds } = config.publish
+  if (regions.length > 0) {
+    await core.group(`Copy ${imageId} to ${regions.join(', ')}`, () =>
+      copyToRegions(source, clientFor, published, {
+        ...retry,
+        schedule: defaultSchedule(config.pollIntervalMs),
+        log: core.info,
+        onStarted: () => core.setOutput('images', JSON.stringify(imagesOutput(published, imageId)))
+      })
+    )
+  }
+  if (accountIds.length > 0) {
+    await core.group(`Share with ${accountIds.join(', ')}`, () =>
+      shareWithAccounts(source, madeCopies(published), clientFor, published, {
+        ...retry,
+        log: core.info
+      })
+    )
+  }
 }
 
 function readInputs(): RawInputs {

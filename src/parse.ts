@@ -9,6 +9,9 @@ export class InputError extends Error {
   }
 }
 
+/** Tencent Cloud region names: ap-guangzhou, na-siliconvalley, ap-shanghai-fsi. */
+export const REGION_NAME = /^[a-z]{2,4}(-[a-z0-9]+)+$/
+
 const TRUE = new Set(['true', 'True', 'TRUE'])
 const FALSE = new Set(['false', 'False', 'FALSE'])
 

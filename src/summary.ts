@@ -2,6 +2,8 @@
 import * as core from '@actions/core'
 import type { Image } from 'tencentcloud-sdk-nodejs-cvm/tencentcloud/services/cvm/v20170312/cvm_models.js'
 import type { ImageSpec } from './inputs.ts'
+import { REGION_HEADINGS, regionRows, shareNotes } from './publish-summary.ts'
+import type { Published } from './published.ts'
 import { formatDuration } from './wait.ts'
 
 export interface SummaryFacts {
@@ -15,6 +17,7 @@ export interface SummaryFacts {
   elapsedMs: number
   adopted?: boolean
   error?: string
+  published?: Published
 }
 
 const CODE_ROWS = new Set(['Image ID', 'Request ID'])
@@ -61,6 +64,15 @@ export async function writeSummary(facts: SummaryFacts): Promise<void> {
       CODE_ROWS.has(k) && v !== '—' ? `<code>${escapeCell(v)}</code>` : escapeCell(v)
     ])
   ])
+  const regions = facts.published ? regionRows(facts.published, facts) : []
+  if (regions.length > 0) {
+    s.addHeading('Regions', 4)
+    s.addTable([
+      REGION_HEADINGS.map(data => ({ data, header: true })),
+      ...regions.map(row => row.map(escapeCell))
+    ])
+    for (const note of shareNotes(facts.published!)) s.addRaw(`\n${escapeCell(note)}\n`)
+  }
   if (facts.error) s.addRaw(`\n**Error:** ${escapeCell(facts.error)}\n`)
   await s.write()
 }

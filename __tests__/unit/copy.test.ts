@@ -1,0 +1,215 @@
+import { describe, expect, it } from '@jest/globals'
+import { copyToRegions, type CopyContext } from '../../src/copy.ts'
+import { ActionFailure } from '../../src/errors.ts'
+import { newPublished } from '../../src/published.ts'
+import { defaultSchedule } from '../../src/schedule.ts'
+import {
+  fakeApi,
+  fakeClock,
+  sdkError,
+  type FakeApi,
+  type Handler
+} from '../../__fixtures__/fakes.ts'
+
+const source = { region: 'ap-guangzhou', imageId: 'img-src00001', name: 'app-1' }
+
+function setup(handlers: Record<string, Handler>, timeoutMs = 3_600_000) {
+  const clock = fakeClock()
+  const lines: string[] = []
+  const apis: Record<string, FakeApi> = {}
+  for (const [region, handler] of Object.entries(handlers)) apis[region] = fakeApi(handler)
+  const ctx: CopyContext = {
+    clock,
+    random: () => 0,
+    deadline: clock.now() + timeoutMs,
+    schedule: defaultSchedule(8_000),
+    log: message => lines.push(message)
+  }
+  const clientFor = (region: string) => apis[region]!
+  return { clock, lines, apis, ctx, clientFor }
+}
+
+/** A destination that lists `imageId` in `state`, and finds it by name when asked. */
+function destination(imageId: string, states: string[], createdTime?: () => string): Handler {
+  let poll = 0
+  return (action, params) => {
+    if (action !== 'DescribeImages') throw new Error(`unexpected ${action}`)
+    if (params.Filters) {
+      return {
+        ImageSet: createdTime
+          ? [
+              {
+                ImageId: imageId,
+                ImageName: 'app-1',
+                CreatedTime: createdTime(),
+                ImageState: 'SYNCING'
+              }
+            ]
+          : [],
+        TotalCount: createdTime ? 1 : 0
+      }
+    }
+    const ImageState = states[Math.min(poll++, states.length - 1)]
+    return { ImageSet: [{ ImageId: imageId, ImageName: 'app-1', ImageState, SyncPercent: 50 }] }
+  }
+}
+
+describe('copyToRegions', () => {
+  it('sends one SyncImages for every region and waits for each copy in its own region', async () => {
+    const { ctx, apis, clientFor } = setup({
+      'ap-guangzhou': () => ({
+        ImageSet: [
+          { ImageId: 'img-sh000001', Region: 'ap-shanghai' },
+          { ImageId: 'img-bj000001', Region: 'ap-beijing' }
+        ],
+        RequestId: 'req-1'
+      }),
+      'ap-shanghai': destination('img-sh000001', ['SYNCING', 'NORMAL']),
+      'ap-beijing': destination('img-bj000001', ['SYNCING', 'SYNCING', 'NORMAL'])
+    })
+    const published = newPublished('ap-guangzhou', ['ap-shanghai', 'ap-beijing'], [])
+    let started = 0
+    await copyToRegions(source, clientFor, published, { ...ctx, onStarted: () => started++ })
+    expect(apis['ap-guangzhou']!.calls).toEqual([
+      {
+        action: 'SyncImages',
+        params: {
+          ImageIds: ['img-src00001'],
+          DestinationRegions: ['ap-shanghai', 'ap-beijing'],
+          ImageSetRequired: true
+        }
+      }
+    ])
+    expect(started).toBe(1)
+    expect(published.copies.map(c => [c.region, c.imageId, c.state])).toEqual([
+      ['ap-shanghai', 'img-sh000001', 'NORMAL'],
+      ['ap-beijing', 'img-bj000001', 'NORMAL']
+    ])
+    expect(apis['ap-beijing']!.calls).toHaveLength(3)
+    expect(published.copies.every(c => c.elapsedMs! > 0 && !c.failure)).toBe(true)
+  })
+
+  it('after a lost SyncImages answer, adopts the copies it made and resends for the others', async () => {
+    const { ctx, clock, apis, clientFor, lines } = setup({
+      'ap-guangzhou': (() => {
+        let n = 0
+        return (_action: string, params: Record<string, unknown>) => {
+          if (n++ === 0) throw sdkError({ message: 'socket hang up' })
+          expect(params.DestinationRegions).toEqual(['ap-beijing'])
+          return { ImageSet: [{ ImageId: 'img-bj000001', Region: 'ap-beijing' }] }
+        }
+      })(),
+      'ap-shanghai': destination('img-sh000001', ['NORMAL'], () =>
+        new Date(clock.now()).toISOString()
+      ),
+      'ap-beijing': destination('img-bj000001', ['NORMAL'])
+    })
+    const published = newPublished('ap-guangzhou', ['ap-shanghai', 'ap-beijing'], [])
+    await copyToRegions(source, clientFor, published, ctx)
+    expect(apis['ap-guangzhou']!.calls).toHaveLength(2)
+    expect(published.copies.map(c => [c.imageId, c.adopted ?? false])).toEqual([
+      ['img-sh000001', true],
+      ['img-bj000001', false]
+    ])
+    expect(lines.some(l => l.includes('adopting img-sh000001 in ap-shanghai'))).toBe(true)
+  })
+
+  it('does not adopt an older image of the same name', async () => {
+    const { ctx, clock, apis, clientFor } = setup({
+      'ap-guangzhou': (() => {
+        let n = 0
+        return () => {
+          if (n++ === 0) throw sdkError({ httpCode: 502, message: 'Bad Gateway' })
+          return { ImageSet: [{ ImageId: 'img-sh000002', Region: 'ap-shanghai' }] }
+        }
+      })(),
+      'ap-shanghai': (action, params) =>
+        params.Filters
+          ? destination('img-old00001', [], () => new Date(clock.now() - 3_600_000).toISOString())(
+              action,
+              params
+            )
+          : destination('img-sh000002', ['NORMAL'])(action, params)
+    })
+    const published = newPublished('ap-guangzhou', ['ap-shanghai'], [])
+    await copyToRegions(source, clientFor, published, ctx)
+    expect(apis['ap-guangzhou']!.calls).toHaveLength(2)
+    expect(published.copies[0]!.imageId).toBe('img-sh000002')
+  })
+
+  it('looks a copy up by name when SyncImages leaves it out of ImageSet', async () => {
+    const { ctx, clock, clientFor } = setup({
+      'ap-guangzhou': () => ({ RequestId: 'r' }),
+      'ap-shanghai': destination('img-sh000001', ['NORMAL'], () =>
+        new Date(clock.now()).toISOString()
+      )
+    })
+    const published = newPublished('ap-guangzhou', ['ap-shanghai'], [])
+    await copyToRegions(source, clientFor, published, ctx)
+    expect(published.copies[0]).toMatchObject({ imageId: 'img-sh000001', state: 'NORMAL' })
+    expect(published.copies[0]!.adopted).toBeUndefined()
+  })
+
+  it('lets every region finish, then fails naming the region whose copy failed', async () => {
+    const { ctx, clientFor } = setup({
+      'ap-guangzhou': () => ({
+        ImageSet: [
+          { ImageId: 'img-sh000001', Region: 'ap-shanghai' },
+          { ImageId: 'img-bj000001', Region: 'ap-beijing' }
+        ]
+      }),
+      'ap-shanghai': destination('img-sh000001', ['SYNCING', 'SYNCING', 'SYNCING', 'NORMAL']),
+      'ap-beijing': destination('img-bj000001', ['CREATEFAILED'])
+    })
+    const published = newPublished('ap-guangzhou', ['ap-shanghai', 'ap-beijing'], ['100000000002'])
+    const error = await copyToRegions(source, clientFor, published, ctx).catch(e => e)
+    expect(error).toBeInstanceOf(ActionFailure)
+    expect(error.title).toBe('Image copy failed')
+    expect(error.message).toContain('failed in 1 of 2 regions')
+    expect(error.message).toContain('ap-beijing: copy img-bj000001 ended in CREATEFAILED')
+    expect(error.message).toContain('Ready: ap-shanghai img-sh000001.')
+    expect(error.message).toContain('Nothing was shared.')
+    expect(published.copies.map(c => c.state)).toEqual(['NORMAL', 'CREATEFAILED'])
+  })
+
+  it('times every copy out at the one deadline', async () => {
+    const { ctx, clientFor } = setup(
+      {
+        'ap-guangzhou': () => ({
+          ImageSet: [
+            { ImageId: 'img-sh000001', Region: 'ap-shanghai' },
+            { ImageId: 'img-bj000001', Region: 'ap-beijing' }
+          ]
+        }),
+        'ap-shanghai': destination('img-sh000001', ['SYNCING']),
+        'ap-beijing': destination('img-bj000001', ['SYNCING'])
+      },
+      60_000
+    )
+    const published = newPublished('ap-guangzhou', ['ap-shanghai', 'ap-beijing'], [])
+    const error = await copyToRegions(source, clientFor, published, ctx).catch(e => e)
+    expect(error.title).toBe('Timed out waiting for image copies')
+    expect(error.message).toMatch(/ap-shanghai: copy img-sh000001 was still SYNCING \(50%\)/)
+    expect(published.copies.every(c => c.timedOut && c.syncPercent === 50)).toBe(true)
+    expect(ctx.clock.now()).toBeGreaterThanOrEqual(ctx.deadline)
+  })
+
+  it('turns a refused SyncImages into an error that names the regions', async () => {
+    const { ctx, clientFor } = setup({
+      'ap-guangzhou': () => {
+        throw sdkError({
+          code: 'InvalidRegion.NotFound',
+          message: 'no such region',
+          requestId: 'r-9'
+        })
+      }
+    })
+    const published = newPublished('ap-guangzhou', ['ap-nowhere'], [])
+    const error = await copyToRegions(source, clientFor, published, ctx).catch(e => e)
+    expect(error.title).toBe('SyncImages failed: InvalidRegion.NotFound')
+    expect(error.message).toMatch(
+      /^Copying img-src00001 to ap-nowhere failed, so nothing was copied or shared\. .*RequestId: r-9.*copy-to-regions/
+    )
+    expect(published.copies[0]!.state).toBe('NOT_COPIED')
+  })
+})

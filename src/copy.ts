@@ -1,0 +1,194 @@
+// Stage: copy the NORMAL source image to other regions with one SyncImages, then wait for every
+// copy in its own region, all at once, within the step's one deadline.
+import type { SyncImagesResponse } from 'tencentcloud-sdk-nodejs-cvm/tencentcloud/services/cvm/v20170312/cvm_models.js'
+import { CancelledError } from './clock.ts'
+import { ActionFailure, ApiCallError, answerMayBeLost, classify } from './errors.ts'
+import { createdAt, findImagesByExactName } from './lookup.ts'
+import type { CopyRecord, Published } from './published.ts'
+import type { ClientFor } from './regional-clients.ts'
+import { withRetry, type RetryContext } from './retry.ts'
+import type { PollSchedule } from './schedule.ts'
+import { FAILED_STATES, formatDuration, waitForImage, type WaitProgress } from './wait.ts'
+
+export interface CopySource {
+  region: string
+  imageId: string
+  /** Copies keep the source's name, which is how a copy is found again after a lost answer. */
+  name: string
+}
+
+export interface CopyContext extends RetryContext {
+  schedule: PollSchedule
+  log: (message: string) => void
+  /** Called once every copy has an id, before the wait: ids are worth reporting at once. */
+  onStarted?: () => void
+}
+
+/** Copies to every region of `published.copies`, recording ids and states there as it goes. */
+export async function copyToRegions(
+  source: CopySource,
+  clientFor: ClientFor,
+  published: Published,
+  ctx: CopyContext
+): Promise<void> {
+  const regions = published.copies.map(copy => copy.region)
+  try {
+    await startCopies(source, published.copies, clientFor, ctx)
+  } catch (error) {
+    if (!(error instanceof ApiCallError)) throw error
+    // Only a lookup after a lost answer can fail with some copies already found.
+    const found = published.copies.filter(copy => copy.imageId).map(copy => copy.region)
+    const outcome = found.length
+      ? `only the copies in ${found.join(', ')} are known and nothing was shared`
+      : 'so nothing was copied or shared'
+    throw new ActionFailure(
+      error.title,
+      `Copying ${source.imageId} to ${regions.join(', ')} failed, ${outcome}. ${error.message}`
+    )
+  }
+  ctx.onStarted?.()
+
+  const since = ctx.clock.now()
+  const outcomes = await Promise.allSettled(
+    published.copies.map(copy => waitForCopy(copy, clientFor(copy.region), since, ctx))
+  )
+  if (ctx.signal?.aborted || outcomes.some(o => o.status === 'rejected' && isCancel(o.reason))) {
+    throw new CancelledError()
+  }
+  const failed = published.copies.filter(copy => copy.failure)
+  if (failed.length > 0) throw copyFailure(source, published, failed)
+}
+
+/** One SyncImages for every region; after a lost answer, copies it made are found by name. */
+async function startCopies(
+  source: CopySource,
+  copies: CopyRecord[],
+  clientFor: ClientFor,
+  ctx: CopyContext
+): Promise<void> {
+  const api = clientFor(source.region)
+  // As for CreateImage: a copy made by our own lost request cannot be older than this.
+  const notBefore = ctx.clock.now() - 5 * 60_000
+  const pending = (): CopyRecord[] => copies.filter(copy => !copy.imageId)
+  const findCopies = async (adopted: boolean): Promise<void> => {
+    for (const copy of pending()) {
+      const images = await findImagesByExactName(clientFor(copy.region), source.name, ctx)
+      const found = images.find(image => (createdAt(image) ?? notBefore) >= notBefore)
+      if (!found?.ImageId) continue
+      Object.assign(copy, { imageId: found.ImageId, state: found.ImageState ?? 'SYNCING' })
+      if (adopted) {
+        copy.adopted = true
+        ctx.log(
+          `An earlier SyncImages reached Tencent Cloud although its answer was lost: adopting ${found.ImageId} in ${copy.region} instead of copying again.`
+        )
+      }
+    }
+  }
+
+  let answerLost = false
+  await withRetry(
+    'SyncImages',
+    async () => {
+      if (answerLost) await findCopies(true)
+      const regions = pending().map(copy => copy.region)
+      if (regions.length === 0) return
+      try {
+        const response = await api.call<SyncImagesResponse>(
+          'SyncImages',
+          { ImageIds: [source.imageId], DestinationRegions: regions, ImageSetRequired: true },
+          ctx.signal
+        )
+        for (const item of response.ImageSet ?? []) {
+          const copy = copies.find(c => c.region === item.Region && !c.imageId)
+          if (copy && item.ImageId) Object.assign(copy, { imageId: item.ImageId, state: 'SYNCING' })
+        }
+        ctx.log(
+          `SyncImages started copies of ${source.imageId}: ${regions.map(r => `${r} ${copies.find(c => c.region === r)?.imageId ?? '(no id given)'}`).join(', ')}. RequestId ${response.RequestId || 'unknown'}.`
+        )
+      } catch (error) {
+        // A resend after a lost answer can race the first request's copies into existence.
+        if (answerLost && classify(error).code === 'InvalidImageName.Duplicate') {
+          await findCopies(true)
+          if (pending().length === 0) return
+        }
+        if (answerMayBeLost(error)) answerLost = true
+        throw error
+      }
+    },
+    ctx
+  )
+  // The API gives the ids only when asked (ImageSetRequired); should one be missing, look it up.
+  if (pending().length > 0) await findCopies(false)
+  const missing = pending().map(copy => copy.region)
+  if (missing.length > 0) {
+    throw new ActionFailure(
+      'SyncImages gave no copy',
+      `SyncImages answered, but named no copy of ${source.imageId} in ${missing.join(', ')}, and no image named '${source.name}' was found there. Check those regions in the console.`
+    )
+  }
+}
+
+async function waitForCopy(
+  copy: CopyRecord,
+  api: ReturnType<ClientFor>,
+  since: number,
+  ctx: CopyContext
+): Promise<void> {
+  const imageId = copy.imageId!
+  const progress: WaitProgress = { state: copy.state, polls: 0 }
+  try {
+    await waitForImage(api, imageId, {
+      ...ctx,
+      since,
+      progress,
+      log: message => ctx.log(`${copy.region}: ${message}`)
+    })
+  } catch (error) {
+    if (!isCancel(error)) copy.failure = describeCopyFailure(copy, progress, error, since, ctx)
+    throw error
+  } finally {
+    copy.state = progress.state
+    copy.syncPercent = progress.image?.SyncPercent
+    copy.elapsedMs = ctx.clock.now() - since
+  }
+}
+
+function describeCopyFailure(
+  copy: CopyRecord,
+  progress: WaitProgress,
+  error: unknown,
+  since: number,
+  ctx: CopyContext
+): string {
+  const after = formatDuration(ctx.clock.now() - since)
+  if (FAILED_STATES.has(progress.state)) {
+    return `${copy.region}: copy ${copy.imageId} ended in ${progress.state} after ${after}; delete it in that region and copy again.`
+  }
+  if (error instanceof ApiCallError) return `${copy.region}: ${error.message}`
+  copy.timedOut = true
+  const percent = progress.image?.SyncPercent
+  const where = percent !== undefined ? `${progress.state} (${percent}%)` : progress.state
+  return `${copy.region}: copy ${copy.imageId} was still ${where} after ${after}, when wait-timeout-seconds ran out; it may still become NORMAL (check it in that region), or raise wait-timeout-seconds.`
+}
+
+function copyFailure(
+  source: CopySource,
+  published: Published,
+  failed: CopyRecord[]
+): ActionFailure {
+  const total = published.copies.length
+  const ready = published.copies.filter(copy => !copy.failure)
+  const timedOut = failed.every(copy => copy.timedOut)
+  const readyText = ready.length
+    ? ` Ready: ${ready.map(copy => `${copy.region} ${copy.imageId}`).join(', ')}.`
+    : ''
+  const shareText = published.accountIds.length ? ' Nothing was shared.' : ''
+  return new ActionFailure(
+    timedOut ? 'Timed out waiting for image copies' : 'Image copy failed',
+    `Copying ${source.imageId} ('${source.name}') from ${source.region} failed in ${failed.length} of ${total} regions. ${failed.map(copy => copy.failure).join(' ')}${readyText} The images output lists every image made.${shareText}`
+  )
+}
+
+function isCancel(error: unknown): boolean {
+  return error instanceof CancelledError
+}

@@ -1,0 +1,123 @@
+// Stage: share the source image and every copy with other accounts. Sharing is per region, so each
+// image is shared through a client for its own region. The source goes first: an account the API
+// refuses is refused for every image, and is best found out before the copies are touched.
+import { CancelledError } from './clock.ts'
+import { ActionFailure, ApiCallError, isAccountRefused } from './errors.ts'
+import type { Published } from './published.ts'
+import type { ClientFor } from './regional-clients.ts'
+import { withRetry, type RetryContext } from './retry.ts'
+
+export interface ShareTarget {
+  region: string
+  imageId: string
+}
+
+export interface ShareContext extends RetryContext {
+  log: (message: string) => void
+}
+
+export async function shareWithAccounts(
+  source: ShareTarget,
+  copies: ShareTarget[],
+  clientFor: ClientFor,
+  published: Published,
+  ctx: ShareContext
+): Promise<void> {
+  const accountIds = published.accountIds
+  await shareSource(source, accountIds, clientFor, published, ctx)
+
+  const outcomes = await Promise.allSettled(
+    copies.map(copy => share(copy, accountIds, clientFor, published, ctx))
+  )
+  if (ctx.signal?.aborted || outcomes.some(o => o.status === 'rejected' && isCancel(o.reason))) {
+    throw new CancelledError()
+  }
+  const failures = outcomes.flatMap((outcome, i) =>
+    outcome.status === 'rejected' ? [`${copies[i]!.region}: ${messageOf(outcome.reason)}`] : []
+  )
+  if (failures.length > 0) {
+    throw new ActionFailure(
+      'Sharing failed',
+      `Sharing the copies of ${source.imageId} with ${accountIds.join(', ')} failed in ${failures.length} of ${copies.length} regions. ${failures.join(' ')} The other images are shared; the job summary lists them.`
+    )
+  }
+}
+
+async function shareSource(
+  source: ShareTarget,
+  accountIds: string[],
+  clientFor: ClientFor,
+  published: Published,
+  ctx: ShareContext
+): Promise<void> {
+  try {
+    await share(source, accountIds, clientFor, published, ctx)
+    return
+  } catch (error) {
+    if (!(error instanceof ApiCallError)) throw error
+    if (!isAccountRefused(error)) {
+      throw new ActionFailure(
+        error.title,
+        `Sharing ${source.imageId} in ${source.region} failed, so nothing was shared. ${error.message}`
+      )
+    }
+    if (accountIds.length === 1) {
+      published.failedAccounts.push({ accountId: accountIds[0]!, reason: error.message })
+    }
+  }
+  // The API refuses the whole list for one bad account and may not say which: ask one by one.
+  if (accountIds.length > 1) {
+    for (const accountId of accountIds) {
+      try {
+        await share(source, [accountId], clientFor, published, ctx)
+      } catch (error) {
+        if (!(error instanceof ApiCallError) || !isAccountRefused(error)) throw error
+        published.failedAccounts.push({ accountId, reason: error.message })
+      }
+    }
+  }
+  const refused = published.failedAccounts
+  // One by one, every account went through: the list as a whole was the trouble.
+  if (refused.length === 0) return
+  const accepted = accountIds.filter(id => !refused.some(f => f.accountId === id))
+  const partly = accepted.length
+    ? ` ${source.imageId} was shared with ${accepted.join(', ')}; no copy was shared.`
+    : ' Nothing was shared.'
+  throw new ActionFailure(
+    'Sharing failed: account refused',
+    `Tencent Cloud refused to share ${source.imageId} with ${refused.map(f => f.accountId).join(', ')}. ${refused.map(f => `${f.accountId}: ${f.reason}`).join(' ')}${partly}`
+  )
+}
+
+async function share(
+  target: ShareTarget,
+  accountIds: string[],
+  clientFor: ClientFor,
+  published: Published,
+  ctx: ShareContext
+): Promise<void> {
+  const api = clientFor(target.region)
+  // SHARE is idempotent, so a resend after a lost answer is harmless.
+  const response = await withRetry(
+    'ModifyImageSharePermission',
+    () =>
+      api.call<{ RequestId?: string }>(
+        'ModifyImageSharePermission',
+        { ImageId: target.imageId, AccountIds: accountIds, Permission: 'SHARE' },
+        ctx.signal
+      ),
+    ctx
+  )
+  published.shares.push({ ...target, accountIds: [...accountIds] })
+  ctx.log(
+    `Shared ${target.imageId} in ${target.region} with ${accountIds.join(', ')}. RequestId ${response.RequestId || 'unknown'}.`
+  )
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}
+
+function isCancel(error: unknown): boolean {
+  return error instanceof CancelledError
+}
