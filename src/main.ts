@@ -5,7 +5,13 @@ import { CancelledError, systemClock, type Clock, type Random } from './clock.ts
 import { copyToRegions } from './copy.ts'
 import { createImage, type CreateOutcome } from './create.ts'
 import { resolveCredentials } from './credentials/index.ts'
-import { Transport, createCvmClient, endpointUrl } from './cvm-client.ts'
+import {
+  Transport,
+  createCvmClient,
+  endpointUrl,
+  type CredentialSource,
+  type Credentials
+} from './cvm-client.ts'
 import { ActionFailure, ApiCallError, isRateLimited, classify } from './errors.ts'
 import { INPUT_NAMES, parseInputs, type Config, type Env, type RawInputs } from './inputs.ts'
 import { InputError } from './parse.ts'
@@ -203,7 +209,7 @@ async function runStages(
     if (facts.outcome !== 'ready') core.setOutput('image-state', facts.state ?? '')
   }
   facts.published!.sourceElapsedMs = deps.clock.now() - startedAt
-  await publishStages(config, deps, transport, retry, imageId, facts)
+  await publishStages(config, deps, { credentials, transport, retry }, imageId, facts)
   facts.elapsedMs = deps.clock.now() - startedAt
   await writeSummary(facts)
 }
@@ -212,13 +218,17 @@ async function runStages(
 async function publishStages(
   config: Config,
   deps: RunDeps,
-  transport: Transport,
-  retry: RetryContext,
+  session: {
+    credentials: Credentials | CredentialSource
+    transport: Transport
+    retry: RetryContext
+  },
   imageId: string,
   facts: SummaryFacts
 ): Promise<void> {
+  const { credentials, transport, retry } = session
   const published = facts.published!
-  const clientFor = regionalClients(config, transport, deps.clock)
+  const clientFor = regionalClients(config, credentials, transport, deps.clock)
   const source = { region: config.region, imageId, name: config.image.name }
   const { regions, accountIds } = config.publish
   if (regions.length > 0) {

@@ -1,20 +1,31 @@
 // One CVM client per region: the region travels in every request (X-TC-Region), so polling a copy
 // in ap-shanghai needs a client for ap-shanghai. All share the transport, credentials and one pacer.
 import type { Clock } from './clock.ts'
-import { createCvmClient, type ApiClient, type Transport } from './cvm-client.ts'
+import {
+  createCvmClient,
+  type ApiClient,
+  type CredentialSource,
+  type Credentials,
+  type Transport
+} from './cvm-client.ts'
 import type { Config } from './inputs.ts'
 import { PUBLISH_REQUESTS_PER_SECOND, Pacer, paced } from './pace.ts'
 
 export type ClientFor = (region: string) => ApiClient
 
-export function regionalClients(config: Config, transport: Transport, clock: Clock): ClientFor {
+export function regionalClients(
+  config: Config,
+  credentials: Credentials | CredentialSource,
+  transport: Transport,
+  clock: Clock
+): ClientFor {
   const pacer = new Pacer(clock, PUBLISH_REQUESTS_PER_SECOND)
   const clients = new Map<string, ApiClient>()
   return region => {
     let client = clients.get(region)
     if (!client) {
       const endpoint = config.publish.endpoints[region] ?? config.endpoint
-      const api = createCvmClient({ endpoint, region, credentials: config.credentials }, transport)
+      const api = createCvmClient({ endpoint, region, credentials }, transport)
       client = paced(api, pacer)
       clients.set(region, client)
     }
