@@ -22,7 +22,7 @@ export function writeNotes(r: Omit<BenchResults, 'notes'>): string[] {
         ? `**Start-up target missed**: ${main.name} takes ${main.ratio.median.toFixed(2)}x the floor (median of per-round ratios), above ${TARGETS.startupRatio}x.`
         : `Start-up is ${main.ratio.median.toFixed(2)}x the floor (target ${TARGETS.startupRatio}x).`
     notes.push(
-      `${verdict} Of the ${(dry - floor).toFixed(0)} ms over the floor (medians), about ${(load - floor).toFixed(0)} ms is loading ${mb(extraJs)} more JavaScript than the floor — the CVM client class of \`tencentcloud-sdk-nodejs-cvm\`, which carries a method for every CVM action, and the HTTP stack of \`tencentcloud-sdk-nodejs-common\` (node-fetch 2, whatwg-url, tslib and others) — and about ${(dry - load).toFixed(0)} ms is building the client, signing and the one request to the emulator. Lazy loading would not help: a dry run needs the client. What would reach ${TARGETS.startupRatio}x is a small client of our own for the two actions the action calls (CreateImage, DescribeImages): TC3-HMAC-SHA256 signing with \`node:crypto\` over Node's built-in \`fetch\`, a few kB instead of ${mb(extraJs)}, leaving roughly the floor plus one request.`
+      `${verdict} Of the ${(dry - floor).toFixed(0)} ms over the floor (medians), about ${(load - floor).toFixed(0)} ms is loading ${mb(extraJs)} more JavaScript than the floor — the CVM client class of \`tencentcloud-sdk-nodejs-cvm\`, which carries a method for every CVM action, and the HTTP stack of \`tencentcloud-sdk-nodejs-common\` (node-fetch 2, whatwg-url, tslib and others) — and about ${(dry - load).toFixed(0)} ms is building the client, signing and the one request to the emulator. Lazy loading would not help: a dry run needs the client. What would reach ${TARGETS.startupRatio}x is a small client of our own for the two actions the action calls (CreateImage, DescribeImages): TC3-HMAC-SHA256 signing with \`node:crypto\` over Node's built-in \`fetch\`. It would replace most of the ${mb(extraJs)} with a few kB, leaving about the floor, the action's own code and the one request.`
     )
   }
   const rss = startup.rss
@@ -65,7 +65,7 @@ export function writeNotes(r: Omit<BenchResults, 'notes'>): string[] {
   const oursLong = find(polling.options.creationTimesMs.at(-1)!, 'this action')
   if (aws && oursLong) {
     notes.push(
-      `The AWS CLI waiter's 15 s spends the fewest calls on long images (${aws.calls.mean.toFixed(1)} against our ${oursLong.calls.mean.toFixed(1)} for ${creationLabel(polling.options.creationTimesMs.at(-1)!)}) at twice the delay (${s(aws.delayMs.mean)} against ${s(oursLong.delayMs.mean)}); poll-interval-seconds: 15 gives the same trade.`
+      `The AWS CLI waiter's 15 s spends the fewest calls on long images (${aws.calls.mean.toFixed(1)} against our ${oursLong.calls.mean.toFixed(1)} for ${creationLabel(polling.options.creationTimesMs.at(-1)!)}) at twice the delay (${s(aws.delayMs.mean)} against ${s(oursLong.delayMs.mean)}); users who would rather save calls than seconds can set poll-interval-seconds to 15 for a similar trade.`
     )
   }
   const missedPolling = r.checks.filter(c => !c.met && /image: /.test(c.target))

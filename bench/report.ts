@@ -191,9 +191,12 @@ export function renderMarkdown(results: BenchResults): string {
   return [
     '# Benchmarks',
     '',
-    results.smoke
-      ? '_Smoke run: tiny sample sizes, to check that the benchmark works. The figures mean nothing._\n'
-      : '',
+    ...(results.smoke
+      ? [
+          '_Smoke run: tiny sample sizes, to check that the benchmark works. The figures mean nothing._',
+          ''
+        ]
+      : []),
     `What the action costs, next to what its peers would cost on the same work. Written by \`npm run bench\` (the code is in [bench/](bench/)); a run takes about ${Math.round(results.durationMs / 60_000)} min.`,
     '',
     table(
