@@ -5,7 +5,7 @@ describe('poll schedule', () => {
   it('starts short and grows to the poll interval', () => {
     const s = defaultSchedule(8_000)
     const delays = Array.from({ length: 8 }, (_, i) => pollDelay(s, i, () => 0))
-    expect(delays).toEqual([2_000, 3_000, 4_500, 6_750, 8_000, 8_000, 8_000, 8_000])
+    expect(delays).toEqual([3_000, 4_500, 6_750, 8_000, 8_000, 8_000, 8_000, 8_000])
   })
 
   it('never waits longer than the poll interval, whatever the jitter', () => {

@@ -38,11 +38,11 @@ describe('waitForImage', () => {
     const result = await waitForImage(api, 'img-1', { ...ctx, progress })
     expect(result.image.ImageState).toBe('NORMAL')
     expect(result.polls).toBe(5)
-    expect(clock.sleeps).toEqual([2_000, 3_000, 4_500, 6_750, 8_000])
+    expect(clock.sleeps).toEqual([3_000, 4_500, 6_750, 8_000, 8_000])
     expect(lines).toEqual([
-      'img-1 is not listed yet after 2s',
-      'img-1 is CREATING after 5s',
-      'img-1 is NORMAL after 24.3s'
+      'img-1 is not listed yet after 3s',
+      'img-1 is CREATING after 7.5s',
+      'img-1 is NORMAL after 30.3s'
     ])
     expect(api.calls[0]).toEqual({ action: 'DescribeImages', params: { ImageIds: ['img-1'] } })
   })
@@ -82,7 +82,7 @@ describe('waitForImage', () => {
     expect(error.message).toMatch(/Image img-1 was still CREATING after 1m.*wait-timeout-seconds/)
     expect(clock.now() - ctx.since).toBe(60_000)
     expect(clock.sleeps.reduce((a, b) => a + b, 0)).toBe(60_000)
-    expect(progress.polls).toBe(10)
+    expect(progress.polls).toBe(9)
   })
 
   it('stops when cancelled, leaving the last state in progress', async () => {
