@@ -6,7 +6,10 @@ export interface RetryPolicy {
   baseMs: number
   /** Largest backoff ceiling in ms. */
   capMs: number
-  /** Throttling answers wait at least this long: the API's rate windows are one second. */
+  /**
+   * Throttling answers wait this long plus the jittered backoff: the API's rate windows are one
+   * second, and a fixed pause would send every throttled job back in the same window.
+   */
   rateLimitFloorMs: number
   maxAttempts: number
 }
@@ -61,7 +64,7 @@ export async function withRetry<T>(
       if (error instanceof ApiCallError) throw error
       previous.push(error)
       let delay = backoffDelay(policy, n - 1, ctx.random)
-      if (isRateLimited(error)) delay = Math.max(delay, policy.rateLimitFloorMs)
+      if (isRateLimited(error)) delay += policy.rateLimitFloorMs
       const outOfTime = ctx.clock.now() + delay >= ctx.deadline
       if (!retryable(error) || n >= policy.maxAttempts || outOfTime) {
         throw new ApiCallError(action, classify(error), n)

@@ -74,10 +74,15 @@ describe('withRetry', () => {
     expect(ctx.clock.sleeps).toHaveLength(0)
   })
 
-  it('waits at least a second after a rate limit', async () => {
-    const ctx = context({ random: () => 0 })
-    await withRetry('X', failing(sdkError({ code: 'RequestLimitExceeded' })), ctx)
-    expect(ctx.clock.sleeps).toEqual([1_000])
+  it('waits at least a second after a rate limit, jittered on top', async () => {
+    const at = async (random: number) => {
+      const ctx = context({ random: () => random })
+      await withRetry('X', failing(sdkError({ code: 'RequestLimitExceeded' })), ctx)
+      return ctx.clock.sleeps
+    }
+    expect(await at(0)).toEqual([1_000])
+    expect(await at(0.5)).toEqual([1_250])
+    expect(await at(0.999)).toEqual([1_499])
   })
 
   it('grows the pauses exponentially', async () => {
