@@ -133,7 +133,32 @@ const ADVICE: Record<string, CodeAdvice> = {
   },
   'InvalidImageName.Duplicate': {
     meaning: 'an image with this name already exists in this region',
-    todo: 'Choose another image-name (for example add the tag or run number), or delete the old image.'
+    todo: 'Choose another image-name (for example add the tag or run number), delete the old image, or set if-exists to reuse or replace.'
+  },
+  'InvalidImageId.IncorrectState': {
+    meaning:
+      'the image is in a state that does not allow this (an image that is CREATING, SYNCING or IMPORTING cannot be deleted, and only a NORMAL one can be shared)',
+    todo: 'Wait until the image is NORMAL or CREATEFAILED and run again.'
+  },
+  'InvalidImageId.InShared': {
+    meaning: 'the image is shared with other accounts, so it cannot be deleted',
+    todo: 'Cancel its sharing (ModifyImageSharePermission CANCEL) and run again.'
+  },
+  'InvalidImageId.NotFound': {
+    meaning: 'no image with this id exists in this region',
+    todo: 'Check the image id and the region input.'
+  },
+  'InvalidImageId.Malformed': {
+    meaning: 'the image id is malformed',
+    todo: 'Image ids look like img-xxxxxxxx.'
+  },
+  'InvalidParameterValue.InvalidImageId': {
+    meaning: "the image is not one of this account's own custom images",
+    todo: 'Public images and images shared by other accounts cannot be deleted; check the image ids.'
+  },
+  'UnauthorizedOperation.ImageNotBelongToAccount': {
+    meaning: 'the image belongs to another account',
+    todo: 'Only your own images can be shared, unshared or deleted; check the image ids.'
   },
   'InvalidInstanceId.NotFound': {
     meaning: 'no instance with this id exists in this region',

@@ -9,6 +9,7 @@ import {
   parseList,
   parseNumber
 } from './parse.ts'
+import { parseLifecycle, type Lifecycle } from './lifecycle-inputs.ts'
 
 /** Every input action.yml declares, in its order. A test keeps the two in step. */
 export const INPUT_NAMES = [
@@ -29,7 +30,11 @@ export const INPUT_NAMES = [
   'image-family',
   'wait',
   'wait-timeout-seconds',
-  'poll-interval-seconds'
+  'poll-interval-seconds',
+  'if-exists',
+  'cleanup-on-failure',
+  'cleanup-wait-seconds',
+  'provenance-tags'
 ] as const
 
 export type InputName = (typeof INPUT_NAMES)[number]
@@ -69,26 +74,23 @@ export interface Config {
   wait: boolean
   waitTimeoutMs: number
   pollIntervalMs: number
+  lifecycle: Lifecycle
 }
 
 export const DEFAULT_WAIT_TIMEOUT_SECONDS = 3600
 export const DEFAULT_POLL_INTERVAL_SECONDS = 8
 
 const REGION = /^[a-z]{2,4}(-[a-z0-9]+)+$/
-const MAX_TAGS = 50
+export const MAX_TAGS = 50
 const TAG_KEY_MAX = 127
-const TAG_VALUE_MAX = 255
+export const TAG_VALUE_MAX = 255
 const RESERVED_TAG_PREFIXES = ['qcloud', 'tencent', 'project']
-const TAG_CHARS = /^[\p{L}\p{N} +\-=._:/@]*$/u
+export const TAG_CHARS = /^[\p{L}\p{N} +\-=._:/@]*$/u
 
 export function parseInputs(raw: RawInputs, env: Env): Config {
   const get = (name: InputName): string => (raw[name] ?? '').trim()
 
-  const region = get('region')
-  if (region === '') throw new InputError('region', 'is required, e.g. ap-guangzhou.')
-  if (!REGION.test(region)) {
-    throw new InputError('region', `'${region}' is not a region name such as ap-guangzhou.`)
-  }
+  const region = parseRegion(get('region'))
 
   return {
     region,
@@ -114,8 +116,18 @@ export function parseInputs(raw: RawInputs, env: Env): Config {
         get('poll-interval-seconds'),
         DEFAULT_POLL_INTERVAL_SECONDS,
         { min: 0.1, max: 300 }
-      )
+      ),
+    lifecycle: parseLifecycle(name => get(name as InputName))
   }
+}
+
+/** Shared with the cleanup action, which takes the same region input. */
+export function parseRegion(region: string): string {
+  if (region === '') throw new InputError('region', 'is required, e.g. ap-guangzhou.')
+  if (!REGION.test(region)) {
+    throw new InputError('region', `'${region}' is not a region name such as ap-guangzhou.`)
+  }
+  return region
 }
 
 function parseImageSpec(get: (name: InputName) => string): ImageSpec {
@@ -209,7 +221,8 @@ export function checkTag(input: string, key: string, value: string): void {
   }
 }
 
-function parseStaticCredentials(raw: RawInputs, env: Env): StaticCredentials {
+/** Shared with the cleanup action, which takes the same credential inputs. */
+export function parseStaticCredentials(raw: RawInputs, env: Env): StaticCredentials {
   const input = (name: InputName): string => (raw[name] ?? '').trim()
   const fromInputs = input('secret-id') !== '' || input('secret-key') !== ''
   const secretId = fromInputs ? input('secret-id') : (env.TENCENTCLOUD_SECRET_ID ?? '').trim()

@@ -1,23 +1,21 @@
 // The only module that knows the order of the stages:
-// inputs -> config -> credentials -> create (or adopt) -> wait -> outputs and summary.
+// inputs -> config -> credentials -> an image of the same name (if-exists) -> create (or adopt)
+// -> wait -> outputs and summary. A failure leaves cleanup-on-failure to the post step (post.ts).
 import * as core from '@actions/core'
 import { CancelledError, systemClock, type Clock, type Random } from './clock.ts'
 import { createImage, type CreateOutcome } from './create.ts'
+import { maskCredentials } from './connect.ts'
 import { Transport, createCvmClient, endpointUrl } from './cvm-client.ts'
 import { ActionFailure, ApiCallError, isRateLimited, classify } from './errors.ts'
+import { handleExisting, skipCreate, type ExistingOutcome, type SkippedCreate } from './existing.ts'
 import { INPUT_NAMES, parseInputs, type Config, type Env, type RawInputs } from './inputs.ts'
 import { InputError } from './parse.ts'
+import { cleanupNote, markMainStep, rememberCreatedImage, rememberOutcome } from './post.ts'
+import { tagsWithProvenance } from './provenance.ts'
 import type { RetryContext } from './retry.ts'
 import { defaultSchedule } from './schedule.ts'
 import { writeSummary, type SummaryFacts } from './summary.ts'
 import { NOT_LISTED, formatDuration, waitForImage, type WaitProgress } from './wait.ts'
-
-const SECRET_INPUTS = ['secret-id', 'secret-key', 'session-token'] as const
-const SECRET_ENV = [
-  'TENCENTCLOUD_SECRET_ID',
-  'TENCENTCLOUD_SECRET_KEY',
-  'TENCENTCLOUD_SESSION_TOKEN'
-]
 
 export interface RunDeps {
   clock: Clock
@@ -28,6 +26,7 @@ export interface RunDeps {
 export async function run(
   deps: RunDeps = { clock: systemClock, random: Math.random, env: process.env }
 ): Promise<void> {
+  markMainStep()
   // Masks first: nothing may be logged before every credential is registered as a secret.
   const raw = readInputs()
   maskCredentials(raw, deps.env)
@@ -39,6 +38,9 @@ export async function run(
   } catch (error) {
     if (error instanceof InputError) return fail('Invalid input', error.message)
     throw error
+  }
+  if (config.lifecycle.provenanceTags) {
+    config.image.tags = tagsWithProvenance(config.image.tags, deps.env, core.warning)
   }
 
   const cancel = new AbortController()
@@ -73,6 +75,8 @@ export async function run(
       facts.error = message
       fail(title, message)
     }
+    if (facts.imageId && !facts.reused) core.info(cleanupNote(config, facts.imageId))
+    rememberOutcome(facts.outcome)
     await writeSummary(facts).catch(() => undefined)
   } finally {
     transport.dispose()
@@ -112,7 +116,20 @@ async function runStages(
     }
   }
 
-  const outcome: CreateOutcome = await core.group(
+  const existing: ExistingOutcome =
+    config.lifecycle.ifExists === 'fail'
+      ? { kind: 'none' }
+      : await core.group(`Look for an image named '${config.image.name}'`, () =>
+          handleExisting(api, config.image, config.lifecycle.ifExists, {
+            ...retry,
+            log: core.info,
+            pollMs: config.pollIntervalMs
+          })
+        )
+  if (existing.kind === 'replaced') facts.replaced = existing.imageId
+
+  let outcome: CreateOutcome | SkippedCreate | undefined = skipCreate(existing)
+  outcome ??= await core.group(
     config.image.dryRun ? 'Dry run of CreateImage' : 'Create image',
     async () => {
       const result = await createImage(api, config.image, { ...retry, log: core.info })
@@ -130,12 +147,15 @@ async function runStages(
 
   if (outcome.kind === 'dry-run') {
     core.info(
-      `Dry run passed: CreateImage would succeed for '${config.image.name}'. Nothing was created.`
+      existing.kind === 'dry-run'
+        ? existing.message
+        : `Dry run passed: CreateImage would succeed for '${config.image.name}'. Nothing was created.`
     )
     core.setOutput('image-id', '')
     core.setOutput('image-state', '')
     facts.outcome = 'dry-run'
     facts.elapsedMs = deps.clock.now() - startedAt
+    rememberOutcome(facts.outcome)
     await writeSummary(facts)
     return
   }
@@ -144,17 +164,20 @@ async function runStages(
   const imageId = outcome.imageId
   facts.imageId = imageId
   facts.adopted = outcome.kind === 'adopted'
-  facts.state = 'CREATING'
-  progress.state = 'CREATING'
+  facts.reused = outcome.kind === 'reused'
+  facts.state = existing.kind === 'reuse' ? (existing.image.ImageState ?? 'CREATING') : 'CREATING'
+  progress.state = facts.state
   core.setOutput('image-id', imageId)
+  if (outcome.kind !== 'reused') rememberCreatedImage(imageId)
+  else core.info(`Reusing image ${imageId} ('${config.image.name}'), which is ${facts.state}.`)
 
+  if (existing.kind === 'reuse' && facts.state === 'NORMAL') {
+    facts.image = existing.image
+    return finish(facts, 'ready', deps.clock.now() - startedAt)
+  }
   if (!config.wait) {
-    core.setOutput('image-state', 'CREATING')
-    facts.outcome = 'created'
-    facts.elapsedMs = deps.clock.now() - startedAt
     core.info('wait is false: not waiting for the image to become NORMAL.')
-    await writeSummary(facts)
-    return
+    return finish(facts, 'created', deps.clock.now() - startedAt)
   }
 
   const createdAt = deps.clock.now()
@@ -181,6 +204,20 @@ async function runStages(
     if (facts.outcome !== 'ready') core.setOutput('image-state', facts.state ?? '')
   }
   facts.elapsedMs = deps.clock.now() - startedAt
+  rememberOutcome(facts.outcome)
+  await writeSummary(facts)
+}
+
+/** Ends a run that does not wait: the image is as it is now. */
+async function finish(
+  facts: SummaryFacts,
+  outcome: 'ready' | 'created',
+  elapsedMs: number
+): Promise<void> {
+  core.setOutput('image-state', facts.state ?? '')
+  facts.outcome = outcome
+  facts.elapsedMs = elapsedMs
+  rememberOutcome(outcome)
   await writeSummary(facts)
 }
 
@@ -188,11 +225,6 @@ function readInputs(): RawInputs {
   const raw: RawInputs = {}
   for (const name of INPUT_NAMES) raw[name] = core.getInput(name)
   return raw
-}
-
-function maskCredentials(raw: RawInputs, env: Env): void {
-  for (const name of SECRET_INPUTS) if (raw[name]) core.setSecret(raw[name]!)
-  for (const name of SECRET_ENV) if (env[name]) core.setSecret(env[name]!.trim())
 }
 
 function explain(error: unknown): { title: string; message: string } {
