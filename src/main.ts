@@ -75,7 +75,9 @@ export async function run(
       facts.error = message
       fail(title, message)
     }
-    if (facts.imageId && !facts.reused) core.info(cleanupNote(config, facts.imageId))
+    if (facts.imageId && !facts.reused) {
+      core.info(cleanupNote(config, facts.imageId, facts.state ?? 'CREATING'))
+    }
     rememberOutcome(facts.outcome)
     await writeSummary(facts).catch(() => undefined)
   } finally {

@@ -6,7 +6,7 @@ import * as core from '@actions/core'
 import { systemClock, type Clock, type Random } from './clock.ts'
 import { maskCredentials } from './connect.ts'
 import { Transport, createCvmClient } from './cvm-client.ts'
-import { isBusy, unshareAndDelete, waitUntilIdle } from './delete.ts'
+import { BUSY_STATES, isBusy, unshareAndDelete, waitUntilIdle } from './delete.ts'
 import { ActionFailure, ApiCallError } from './errors.ts'
 import { INPUT_NAMES, parseInputs, type Config, type Env, type RawInputs } from './inputs.ts'
 import { InputError } from './parse.ts'
@@ -41,16 +41,15 @@ export function rememberOutcome(outcome: string): void {
 }
 
 /** What the main step says about an image it leaves behind on failure. */
-export function cleanupNote(config: Config, imageId: string): string {
-  return config.lifecycle.cleanupOnFailure
-    ? `cleanup-on-failure: the post step deletes ${imageId}${waitHint(config)}.`
-    : `Image ${imageId} is left in place (cleanup-on-failure is false).`
-}
-
-function waitHint(config: Config): string {
-  return config.lifecycle.cleanupWaitMs > 0
-    ? `, waiting up to ${formatDuration(config.lifecycle.cleanupWaitMs)} for it to leave CREATING`
-    : ''
+export function cleanupNote(config: Config, imageId: string, state: string): string {
+  if (!config.lifecycle.cleanupOnFailure) {
+    return `Image ${imageId} is left in place (cleanup-on-failure is false).`
+  }
+  const wait =
+    BUSY_STATES.has(state) && config.lifecycle.cleanupWaitMs > 0
+      ? `, waiting up to ${formatDuration(config.lifecycle.cleanupWaitMs)} for it to leave ${state}`
+      : ''
+  return `cleanup-on-failure: the post step deletes ${imageId}${wait}.`
 }
 
 export interface PostDeps {

@@ -33,7 +33,7 @@ describe('cleanup-on-failure', () => {
     const id = run.outputs['image-id']!
     expect(run.state['created-image-id']).toBe(id)
     expect(run.state['outcome']).toBe('failed')
-    expect(run.stdout).toContain(`cleanup-on-failure: the post step deletes ${id}`)
+    expect(run.stdout).toContain(`cleanup-on-failure: the post step deletes ${id}.`)
     expect(run.post?.exitCode).toBe(0)
     expect(calls(emu, 'DeleteImages').map(c => c.params)).toEqual([
       { ImageIds: [id], DeleteBindedSnap: true }
@@ -81,6 +81,9 @@ describe('cleanup-on-failure', () => {
     expect(run.exitCode).toBe(1)
     expect(errorAnnotations(run)[0]!.title).toBe('Timed out waiting for the image')
     const id = run.outputs['image-id']!
+    expect(run.stdout).toContain(
+      `the post step deletes ${id}, waiting up to 30s for it to leave CREATING.`
+    )
     expect(run.post?.exitCode).toBe(0)
     expect(run.post?.stdout).toContain(`${id} is CREATING; it can be deleted once that ends`)
     expect(run.post?.stdout).toContain(`Deleted image ${id} (it was NORMAL)`)
