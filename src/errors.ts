@@ -142,7 +142,32 @@ const ADVICE: Record<string, CodeAdvice> = {
   },
   'InvalidImageName.Duplicate': {
     meaning: 'an image with this name already exists in this region',
-    todo: 'Choose another image-name (for example add the tag or run number), or delete the old image.'
+    todo: 'Choose another image-name (for example add the tag or run number), delete the old image, or set if-exists to reuse or replace.'
+  },
+  'InvalidImageId.IncorrectState': {
+    meaning:
+      'the image is in a state that does not allow this (an image that is CREATING, SYNCING or IMPORTING cannot be deleted, and only a NORMAL one can be shared)',
+    todo: 'Wait until the image is NORMAL or CREATEFAILED and run again.'
+  },
+  'InvalidImageId.InShared': {
+    meaning: 'the image is shared with other accounts, so it cannot be deleted',
+    todo: 'Cancel its sharing (ModifyImageSharePermission CANCEL) and run again.'
+  },
+  'InvalidImageId.NotFound': {
+    meaning: 'no image with this id exists in this region',
+    todo: 'Check the image id and the region input.'
+  },
+  'InvalidImageId.Malformed': {
+    meaning: 'the image id is malformed',
+    todo: 'Image ids look like img-xxxxxxxx.'
+  },
+  'InvalidParameterValue.InvalidImageId': {
+    meaning: "the image is not one of this account's own custom images",
+    todo: 'Public images and images shared by other accounts cannot be deleted; check the image ids.'
+  },
+  'UnauthorizedOperation.ImageNotBelongToAccount': {
+    meaning: 'the image belongs to another account',
+    todo: 'Only your own images can be shared, unshared or deleted; check the image ids.'
   },
   'InvalidInstanceId.NotFound': {
     meaning: 'no instance with this id exists in this region',
@@ -241,10 +266,6 @@ const ADVICE: Record<string, CodeAdvice> = {
     meaning: 'the image cannot be copied to a destination region',
     todo: 'Check copy-to-regions; an image cannot be copied to its own region.'
   },
-  'InvalidImageId.IncorrectState': {
-    meaning: 'the image is not in a state that allows this (it must be NORMAL)',
-    todo: 'Check the image state in the console and run again once it is NORMAL.'
-  },
   'InvalidAccountId.NotFound': {
     meaning: 'an account to share with does not exist',
     todo: "Check share-with-accounts: use each account's ID (UIN) from its Account Center."
@@ -252,10 +273,6 @@ const ADVICE: Record<string, CodeAdvice> = {
   'InvalidAccountIs.YourSelf': {
     meaning: 'an image cannot be shared with the account that owns it',
     todo: 'Remove your own account ID from share-with-accounts.'
-  },
-  'UnauthorizedOperation.ImageNotBelongToAccount': {
-    meaning: 'the image does not belong to this account',
-    todo: 'Only your own images can be shared.'
   },
   OverQuota: {
     meaning: 'the image is already shared with as many accounts as allowed',

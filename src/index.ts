@@ -1,4 +1,6 @@
 import './quiet-deprecations.ts'
 import { run } from './main.ts'
+import { isPostStep, runPost } from './post.ts'
 
-await run()
+// One bundle for both steps of action.yml: the post step is told apart by the state main saved.
+await (isPostStep(process.env) ? runPost() : run())

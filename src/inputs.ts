@@ -12,6 +12,7 @@ import {
   parseNumber
 } from './parse.ts'
 import { parsePublishSpec, type PublishSpec } from './publish-inputs.ts'
+import { parseLifecycle, type Lifecycle } from './lifecycle-inputs.ts'
 
 /** Every input action.yml declares, in its order. A test keeps the two in step. */
 export const INPUT_NAMES = [
@@ -40,7 +41,11 @@ export const INPUT_NAMES = [
   'oidc-audience',
   'sts-endpoint',
   'copy-to-regions',
-  'share-with-accounts'
+  'share-with-accounts',
+  'if-exists',
+  'cleanup-on-failure',
+  'cleanup-wait-seconds',
+  'provenance-tags'
 ] as const
 
 export type InputName = (typeof INPUT_NAMES)[number]
@@ -74,25 +79,22 @@ export interface Config {
   waitTimeoutMs: number
   pollIntervalMs: number
   publish: PublishSpec
+  lifecycle: Lifecycle
 }
 
 export const DEFAULT_WAIT_TIMEOUT_SECONDS = 3600
 export const DEFAULT_POLL_INTERVAL_SECONDS = 8
 
-const MAX_TAGS = 50
+export const MAX_TAGS = 50
 const TAG_KEY_MAX = 127
-const TAG_VALUE_MAX = 255
+export const TAG_VALUE_MAX = 255
 const RESERVED_TAG_PREFIXES = ['qcloud', 'tencent', 'project']
-const TAG_CHARS = /^[\p{L}\p{N} +\-=._:/@]*$/u
+export const TAG_CHARS = /^[\p{L}\p{N} +\-=._:/@]*$/u
 
 export function parseInputs(raw: RawInputs, env: Env): Config {
   const get = (name: InputName): string => (raw[name] ?? '').trim()
 
-  const region = get('region')
-  if (region === '') throw new InputError('region', 'is required, e.g. ap-guangzhou.')
-  if (!REGION_NAME.test(region)) {
-    throw new InputError('region', `'${region}' is not a region name such as ap-guangzhou.`)
-  }
+  const region = parseRegion(get('region'))
 
   const config: Omit<Config, 'publish'> = {
     region,
@@ -118,7 +120,8 @@ export function parseInputs(raw: RawInputs, env: Env): Config {
         get('poll-interval-seconds'),
         DEFAULT_POLL_INTERVAL_SECONDS,
         { min: 0.1, max: 300 }
-      )
+      ),
+    lifecycle: parseLifecycle(name => get(name as InputName))
   }
   const publish = parsePublishSpec(get, {
     ...config,
@@ -126,6 +129,15 @@ export function parseInputs(raw: RawInputs, env: Env): Config {
     dryRun: config.image.dryRun
   })
   return { ...config, publish }
+}
+
+/** Shared with the cleanup action, which takes the same region input. */
+export function parseRegion(region: string): string {
+  if (region === '') throw new InputError('region', 'is required, e.g. ap-guangzhou.')
+  if (!REGION_NAME.test(region)) {
+    throw new InputError('region', `'${region}' is not a region name such as ap-guangzhou.`)
+  }
+  return region
 }
 
 function parseImageSpec(get: (name: InputName) => string): ImageSpec {

@@ -1,35 +1,33 @@
 // The only module that knows the order of the stages:
-// inputs -> config -> credentials -> create (or adopt) -> wait -> copy -> share -> outputs and summary.
+// inputs -> config -> credentials -> an image of the same name (if-exists) -> create (or adopt)
+// -> wait -> copy -> share -> outputs and summary. A failure leaves cleanup-on-failure to the post
+// step (post.ts).
 import * as core from '@actions/core'
 import { CancelledError, systemClock, type Clock, type Random } from './clock.ts'
+import { connect, maskCredentials, type Session } from './connect.ts'
 import { copyToRegions } from './copy.ts'
 import { createImage, type CreateOutcome } from './create.ts'
-import { resolveCredentials } from './credentials/index.ts'
-import {
-  Transport,
-  createCvmClient,
-  endpointUrl,
-  type CredentialSource,
-  type Credentials
-} from './cvm-client.ts'
+import { Transport, endpointUrl } from './cvm-client.ts'
 import { ActionFailure, ApiCallError, isRateLimited, classify } from './errors.ts'
+import { handleExisting, skipCreate, type ExistingOutcome, type SkippedCreate } from './existing.ts'
 import { INPUT_NAMES, parseInputs, type Config, type Env, type RawInputs } from './inputs.ts'
 import { InputError } from './parse.ts'
+import {
+  cleanupNote,
+  markMainStep,
+  rememberCopies,
+  rememberCreatedImage,
+  rememberOutcome
+} from './post.ts'
+import { tagsWithProvenance } from './provenance.ts'
 import { imagesOutput, madeCopies, newPublished } from './published.ts'
 import { regionalClients } from './regional-clients.ts'
 import type { RetryContext } from './retry.ts'
 import { defaultSchedule } from './schedule.ts'
-import { maskSecret, redactSecrets } from './secrets.ts'
+import { redactSecrets } from './secrets.ts'
 import { shareWithAccounts } from './share.ts'
 import { writeSummary, type SummaryFacts } from './summary.ts'
 import { NOT_LISTED, formatDuration, waitForImage, type WaitProgress } from './wait.ts'
-
-const SECRET_INPUTS = ['secret-id', 'secret-key', 'session-token'] as const
-const SECRET_ENV = [
-  'TENCENTCLOUD_SECRET_ID',
-  'TENCENTCLOUD_SECRET_KEY',
-  'TENCENTCLOUD_SESSION_TOKEN'
-]
 
 export interface RunDeps {
   clock: Clock
@@ -40,6 +38,7 @@ export interface RunDeps {
 export async function run(
   deps: RunDeps = { clock: systemClock, random: Math.random, env: process.env }
 ): Promise<void> {
+  markMainStep()
   // Masks first: nothing may be logged before every credential is registered as a secret.
   const raw = readInputs()
   maskCredentials(raw, deps.env)
@@ -51,6 +50,9 @@ export async function run(
   } catch (error) {
     if (error instanceof InputError) return fail('Invalid input', error.message)
     throw error
+  }
+  if (config.lifecycle.provenanceTags) {
+    config.image.tags = tagsWithProvenance(config.image.tags, deps.env, core.warning)
   }
 
   const cancel = new AbortController()
@@ -87,6 +89,10 @@ export async function run(
       facts.error = redactSecrets(message)
       fail(title, facts.error)
     }
+    if (facts.imageId && !facts.reused) {
+      core.info(cleanupNote(config, facts.imageId, facts.state ?? 'CREATING'))
+    }
+    rememberOutcome(facts.outcome)
     await writeSummary(facts).catch(() => undefined)
   } finally {
     core.setOutput('images', JSON.stringify(imagesOutput(facts.published!, facts.imageId)))
@@ -123,21 +129,26 @@ async function runStages(
     }
   }
 
-  const credentials = await resolveCredentials(config.credentials, {
-    region: config.region,
-    env: deps.env,
-    transport,
-    retry,
-    getIdToken: audience => core.getIDToken(audience),
-    mask: maskSecret,
-    log: core.info
-  })
-  const api = createCvmClient(
-    { endpoint: config.endpoint, region: config.region, credentials },
-    transport
+  const session = await connect(
+    { plan: config.credentials, region: config.region, endpoint: config.endpoint },
+    { env: deps.env, transport, retry }
   )
+  const { api } = session
 
-  const outcome: CreateOutcome = await core.group(
+  const existing: ExistingOutcome =
+    config.lifecycle.ifExists === 'fail'
+      ? { kind: 'none' }
+      : await core.group(`Look for an image named '${config.image.name}'`, () =>
+          handleExisting(api, config.image, config.lifecycle.ifExists, {
+            ...retry,
+            log: core.info,
+            pollMs: config.pollIntervalMs
+          })
+        )
+  if (existing.kind === 'replaced') facts.replaced = existing.imageId
+
+  let outcome: CreateOutcome | SkippedCreate | undefined = skipCreate(existing)
+  outcome ??= await core.group(
     config.image.dryRun ? 'Dry run of CreateImage' : 'Create image',
     async () => {
       const result = await createImage(api, config.image, { ...retry, log: core.info })
@@ -155,7 +166,9 @@ async function runStages(
 
   if (outcome.kind === 'dry-run') {
     core.info(
-      `Dry run passed: CreateImage would succeed for '${config.image.name}'. Nothing was created.`
+      existing.kind === 'dry-run'
+        ? existing.message
+        : `Dry run passed: CreateImage would succeed for '${config.image.name}'. Nothing was created.`
     )
     core.setOutput('image-id', '')
     core.setOutput('image-state', '')
@@ -164,6 +177,7 @@ async function runStages(
     }
     facts.outcome = 'dry-run'
     facts.elapsedMs = deps.clock.now() - startedAt
+    rememberOutcome(facts.outcome)
     await writeSummary(facts)
     return
   }
@@ -172,45 +186,69 @@ async function runStages(
   const imageId = outcome.imageId
   facts.imageId = imageId
   facts.adopted = outcome.kind === 'adopted'
-  facts.state = 'CREATING'
-  progress.state = 'CREATING'
+  facts.reused = outcome.kind === 'reused'
+  facts.state = existing.kind === 'reuse' ? (existing.image.ImageState ?? 'CREATING') : 'CREATING'
+  progress.state = facts.state
   core.setOutput('image-id', imageId)
+  if (outcome.kind !== 'reused') rememberCreatedImage(imageId)
+  else core.info(`Reusing image ${imageId} ('${config.image.name}'), which is ${facts.state}.`)
 
   if (!config.wait) {
-    core.setOutput('image-state', 'CREATING')
-    facts.outcome = 'created'
-    facts.elapsedMs = deps.clock.now() - startedAt
     core.info('wait is false: not waiting for the image to become NORMAL.')
-    await writeSummary(facts)
-    return
+    return finish(facts, 'created', deps.clock.now() - startedAt)
   }
 
-  const createdAt = deps.clock.now()
+  if (existing.kind === 'reuse' && facts.state === 'NORMAL') {
+    facts.image = existing.image
+  } else {
+    await waitForSource(api, imageId, config, { ...retry, clock: deps.clock }, facts, progress)
+  }
+  facts.published!.sourceElapsedMs = deps.clock.now() - startedAt
+  await publishStages(config, deps, { session, transport, retry }, imageId, facts)
+  return finish(facts, 'ready', deps.clock.now() - startedAt)
+}
+
+async function waitForSource(
+  api: Session['api'],
+  imageId: string,
+  config: Config,
+  retry: RetryContext,
+  facts: SummaryFacts,
+  progress: WaitProgress
+): Promise<void> {
   try {
     const result = await core.group(`Wait for ${imageId} to become NORMAL`, () =>
       waitForImage(api, imageId, {
         ...retry,
         schedule: defaultSchedule(config.pollIntervalMs),
-        since: createdAt,
+        since: retry.clock.now(),
         log: core.info,
         progress
       })
     )
     facts.image = result.image
     facts.state = result.image.ImageState
-    facts.outcome = 'ready'
-    core.setOutput('image-state', result.image.ImageState ?? '')
     core.info(
       `Image ${imageId} is ready after ${formatDuration(result.elapsedMs)} and ${result.polls} polls.`
     )
   } finally {
     facts.state = progress.state === NOT_LISTED ? facts.state : progress.state
     if (progress.image) facts.image = progress.image
-    if (facts.outcome !== 'ready') core.setOutput('image-state', facts.state ?? '')
+    // Set now, not at the end: a failed or cancelled wait still reports the last state seen.
+    core.setOutput('image-state', facts.state ?? '')
   }
-  facts.published!.sourceElapsedMs = deps.clock.now() - startedAt
-  await publishStages(config, deps, { credentials, transport, retry }, imageId, facts)
-  facts.elapsedMs = deps.clock.now() - startedAt
+}
+
+/** Ends a run that got this far: the image is as it is now. */
+async function finish(
+  facts: SummaryFacts,
+  outcome: 'ready' | 'created',
+  elapsedMs: number
+): Promise<void> {
+  core.setOutput('image-state', facts.state ?? '')
+  facts.outcome = outcome
+  facts.elapsedMs = elapsedMs
+  rememberOutcome(outcome)
   await writeSummary(facts)
 }
 
@@ -218,17 +256,13 @@ async function runStages(
 async function publishStages(
   config: Config,
   deps: RunDeps,
-  session: {
-    credentials: Credentials | CredentialSource
-    transport: Transport
-    retry: RetryContext
-  },
+  connection: { session: Session; transport: Transport; retry: RetryContext },
   imageId: string,
   facts: SummaryFacts
 ): Promise<void> {
-  const { credentials, transport, retry } = session
+  const { session, transport, retry } = connection
   const published = facts.published!
-  const clientFor = regionalClients(config, credentials, transport, deps.clock)
+  const clientFor = regionalClients(config, session.credentials, transport, deps.clock)
   const source = { region: config.region, imageId, name: config.image.name }
   const { regions, accountIds } = config.publish
   if (regions.length > 0) {
@@ -237,7 +271,11 @@ async function publishStages(
         ...retry,
         schedule: defaultSchedule(config.pollIntervalMs),
         log: core.info,
-        onStarted: () => core.setOutput('images', JSON.stringify(imagesOutput(published, imageId)))
+        onStarted: () => {
+          // Saved the moment the copies exist, for cleanup-on-failure in the post step.
+          rememberCopies(madeCopies(published))
+          core.setOutput('images', JSON.stringify(imagesOutput(published, imageId)))
+        }
       })
     )
   }
@@ -255,11 +293,6 @@ function readInputs(): RawInputs {
   const raw: RawInputs = {}
   for (const name of INPUT_NAMES) raw[name] = core.getInput(name)
   return raw
-}
-
-function maskCredentials(raw: RawInputs, env: Env): void {
-  for (const name of SECRET_INPUTS) if (raw[name]) maskSecret(raw[name]!)
-  for (const name of SECRET_ENV) if (env[name]) maskSecret(env[name]!.trim())
 }
 
 function explain(error: unknown): { title: string; message: string } {

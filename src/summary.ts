@@ -16,6 +16,10 @@ export interface SummaryFacts {
   requestId?: string
   elapsedMs: number
   adopted?: boolean
+  /** An image of the same name adopted by if-exists: reuse; this run created nothing. */
+  reused?: boolean
+  /** The image if-exists: replace deleted before creating this one. */
+  replaced?: string
   error?: string
   published?: Published
 }
@@ -48,6 +52,8 @@ export function summaryRows(facts: SummaryFacts): [string, string][] {
   if (spec.family) rows.push(['Image family', spec.family])
   if (spec.tags.length) rows.push(['Tags', spec.tags.map(t => `${t.Key}=${t.Value}`).join(', ')])
   if (facts.adopted) rows.push(['Note', 'adopted after a lost CreateImage answer'])
+  if (facts.reused) rows.push(['Note', 'existing image reused (if-exists: reuse)'])
+  if (facts.replaced) rows.push(['Note', `replaced ${facts.replaced} (if-exists: replace)`])
   return rows
 }
 

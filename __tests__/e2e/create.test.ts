@@ -12,6 +12,14 @@ import {
 } from './support.ts'
 
 const secrets = [TEST_CREDENTIALS.secretId, TEST_CREDENTIALS.secretKey]
+/** The harness's default run context: a push to main in octo-org/octo-repo. */
+const provenance = [
+  { Key: 'github:repository', Value: 'octo-org/octo-repo' },
+  { Key: 'github:sha', Value: 'ffac537e6cbbf934b08745a378932722df287a53' },
+  { Key: 'github:ref', Value: 'refs/heads/main' },
+  { Key: 'github:run-id', Value: '1658821493' },
+  { Key: 'github:run-attempt', Value: '1' }
+]
 let emu: Emulator
 
 afterEach(async () => {
@@ -47,10 +55,7 @@ describe('dist/index.js creates an image and waits for it', () => {
       TagSpecification: [
         {
           ResourceType: 'image',
-          Tags: [
-            { Key: 'team', Value: 'infra' },
-            { Key: 'release', Value: '1.0.0' }
-          ]
+          Tags: [{ Key: 'team', Value: 'infra' }, { Key: 'release', Value: '1.0.0' }, ...provenance]
         }
       ],
       ImageFamily: 'app'
@@ -59,7 +64,8 @@ describe('dist/index.js creates an image and waits for it', () => {
     expect(image?.ImageState).toBe('NORMAL')
     expect(image?.Tags).toEqual([
       { Key: 'team', Value: 'infra' },
-      { Key: 'release', Value: '1.0.0' }
+      { Key: 'release', Value: '1.0.0' },
+      ...provenance
     ])
 
     const polls = calls(emu, 'DescribeImages')
@@ -95,6 +101,7 @@ describe('dist/index.js creates an image and waits for it', () => {
     emu = await emulator()
     const inputs = {
       ...baseInputs(emu, 'from-snaps'),
+      'provenance-tags': 'false',
       'instance-id': '',
       'snapshot-ids': `${SEED.snapshots.system},${SEED.snapshots.data}`
     }

@@ -14,7 +14,7 @@ describe('error messages', () => {
       requestId: 'r-1'
     })
     expect(m).toBe(
-      'CreateImage failed: An image with this name already exists in this region. InvalidImageName.Duplicate: name exists. RequestId: r-1. Choose another image-name (for example add the tag or run number), or delete the old image.'
+      'CreateImage failed: An image with this name already exists in this region. InvalidImageName.Duplicate: name exists. RequestId: r-1. Choose another image-name (for example add the tag or run number), delete the old image, or set if-exists to reuse or replace.'
     )
   })
 

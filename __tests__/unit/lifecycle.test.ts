@@ -1,0 +1,102 @@
+import { describe, expect, it } from '@jest/globals'
+import { handleExisting } from '../../src/existing.ts'
+import type { ImageSpec } from '../../src/inputs.ts'
+import { parseLifecycle } from '../../src/lifecycle-inputs.ts'
+import { InputError } from '../../src/parse.ts'
+import { fakeApi, fakeClock } from '../../__fixtures__/fakes.ts'
+
+const parse = (raw: Record<string, string>) => parseLifecycle(name => raw[name] ?? '')
+
+describe('parseLifecycle', () => {
+  it('defaults: fail, no cleanup, 300 s cleanup wait, provenance on', () => {
+    expect(parse({})).toEqual({
+      ifExists: 'fail',
+      cleanupOnFailure: false,
+      cleanupWaitMs: 300_000,
+      provenanceTags: true
+    })
+  })
+
+  it.each<[Record<string, string>, string]>([
+    [{ 'if-exists': 'Reuse' }, "Input 'if-exists': must be fail, reuse or replace"],
+    [{ 'cleanup-on-failure': 'yes' }, "Input 'cleanup-on-failure': must be 'true' or 'false'"],
+    [{ 'cleanup-wait-seconds': '3601' }, "Input 'cleanup-wait-seconds': must be between 0"],
+    [{ 'provenance-tags': 'off' }, "Input 'provenance-tags': must be 'true' or 'false'"]
+  ])('refuses %j', (raw, message) => {
+    expect(() => parse(raw)).toThrow(InputError)
+    expect(() => parse(raw)).toThrow(message)
+  })
+})
+
+const spec: ImageSpec = {
+  name: 'app',
+  instanceId: 'ins-abcd1234',
+  snapshotIds: [],
+  dataDiskIds: [],
+  forcePoweroff: false,
+  sysprep: false,
+  dryRun: false,
+  tags: []
+}
+
+describe('handleExisting: replace', () => {
+  it('waits on the injected clock for a CREATING image, then deletes it', async () => {
+    const clock = fakeClock()
+    let polls = 0
+    const api = fakeApi((action, params) => {
+      if (action === 'DescribeImages' && params.Filters) {
+        return {
+          TotalCount: 2,
+          ImageSet: [
+            { ImageId: 'img-app2', ImageName: 'app-2', ImageState: 'NORMAL' },
+            { ImageId: 'img-app1', ImageName: 'app', ImageState: 'CREATING' }
+          ]
+        }
+      }
+      if (action === 'DescribeImages') {
+        polls++
+        return {
+          ImageSet: [{ ImageId: 'img-app1', ImageState: polls < 3 ? 'CREATING' : 'NORMAL' }]
+        }
+      }
+      if (action === 'DescribeImageSharePermission') return { SharePermissionSet: [] }
+      return {}
+    })
+    const outcome = await handleExisting(api, spec, 'replace', {
+      clock,
+      random: () => 0.5,
+      deadline: clock.now() + 600_000,
+      log: () => undefined,
+      pollMs: 10_000
+    })
+    expect(outcome).toEqual({ kind: 'replaced', imageId: 'img-app1' })
+    expect(clock.sleeps).toEqual([10_000, 10_000])
+    expect(api.calls.at(-1)).toEqual({
+      action: 'DeleteImages',
+      params: { ImageIds: ['img-app1'], DeleteBindedSnap: true }
+    })
+    expect(api.calls.some(c => JSON.stringify(c.params).includes('img-app2'))).toBe(false)
+  })
+
+  it('gives up at the deadline', async () => {
+    const clock = fakeClock()
+    const api = fakeApi((_, params) =>
+      params.Filters
+        ? {
+            TotalCount: 1,
+            ImageSet: [{ ImageId: 'img-app1', ImageName: 'app', ImageState: 'SYNCING' }]
+          }
+        : { ImageSet: [{ ImageId: 'img-app1', ImageState: 'SYNCING' }] }
+    )
+    await expect(
+      handleExisting(api, spec, 'replace', {
+        clock,
+        random: () => 0.5,
+        deadline: clock.now() + 60_000,
+        log: () => undefined,
+        pollMs: 8_000
+      })
+    ).rejects.toThrow("Image img-app1 ('app') is still SYNCING after 1m")
+    expect(api.calls.some(c => c.action === 'DeleteImages')).toBe(false)
+  })
+})

@@ -1,0 +1,157 @@
+// The cleanup action; the only module that knows its stages:
+// inputs -> config -> credentials -> select (every page) -> plan -> unshare and delete -> outputs
+// and summary.
+import * as core from '@actions/core'
+import { CancelledError, systemClock, type Clock, type Random } from '../clock.ts'
+import { connect, maskCredentials } from '../connect.ts'
+import { Transport, endpointUrl } from '../cvm-client.ts'
+import { ApiCallError, classify, isRateLimited } from '../errors.ts'
+import type { Env } from '../inputs.ts'
+import { InputError } from '../parse.ts'
+import type { RetryContext } from '../retry.ts'
+import { formatDuration } from '../wait.ts'
+import {
+  CLEANUP_INPUT_NAMES,
+  parseCleanupInputs,
+  type CleanupConfig,
+  type CleanupRawInputs
+} from './inputs.ts'
+import { planCleanup } from './plan.ts'
+import { removeImages } from './remove.ts'
+import { selectImages } from './select.ts'
+import { writeCleanupSummary, type CleanupFacts } from './summary.ts'
+
+/** Retries of the API calls stop starting after this long. */
+const DEADLINE_MS = 15 * 60_000
+
+export interface CleanupDeps {
+  clock: Clock
+  random: Random
+  env: Env
+}
+
+export async function run(
+  deps: CleanupDeps = { clock: systemClock, random: Math.random, env: process.env }
+): Promise<void> {
+  const raw: CleanupRawInputs = {}
+  for (const name of CLEANUP_INPUT_NAMES) raw[name] = core.getInput(name)
+  maskCredentials(raw, deps.env)
+
+  let config: CleanupConfig
+  try {
+    config = parseCleanupInputs(raw, deps.env)
+  } catch (error) {
+    if (error instanceof InputError) return fail('Invalid input', error.message)
+    throw error
+  }
+
+  const cancel = new AbortController()
+  const onSignal = (signal: NodeJS.Signals): void => {
+    core.info(`Received ${signal}: stopping.`)
+    cancel.abort()
+  }
+  process.on('SIGINT', onSignal)
+  process.on('SIGTERM', onSignal)
+  const transport = new Transport()
+  const facts: CleanupFacts = {
+    region: config.region,
+    dryRun: config.dryRun,
+    decisions: [],
+    removal: { deleted: [], failed: [] },
+    missing: []
+  }
+  try {
+    await runStages(config, deps, cancel.signal, transport, facts)
+  } catch (error) {
+    const cancelled = error instanceof CancelledError || cancel.signal.aborted
+    facts.error = cancelled
+      ? `Cancelled after deleting ${facts.removal.deleted.length} image(s).`
+      : error instanceof Error
+        ? error.message
+        : String(error)
+    const title = cancelled
+      ? 'Cancelled'
+      : error instanceof ApiCallError
+        ? error.title
+        : 'Cleanup failed'
+    fail(title, facts.error)
+  } finally {
+    core.setOutput('deleted-image-ids', JSON.stringify(facts.removal.deleted))
+    await writeCleanupSummary(facts).catch(() => undefined)
+    transport.dispose()
+    process.off('SIGINT', onSignal)
+    process.off('SIGTERM', onSignal)
+  }
+}
+
+async function runStages(
+  config: CleanupConfig,
+  deps: CleanupDeps,
+  signal: AbortSignal,
+  transport: Transport,
+  facts: CleanupFacts
+): Promise<void> {
+  const started = deps.clock.now()
+  core.info(
+    `Region ${config.region}, endpoint ${endpointUrl(config.endpoint)}, credentials from ${config.credentials.source}.`
+  )
+  const retry: RetryContext = {
+    clock: deps.clock,
+    random: deps.random,
+    deadline: started + DEADLINE_MS,
+    signal,
+    onRetry: ({ action, attempt, delayMs, error }) => {
+      const c = classify(error)
+      const why = c.code ?? (c.httpCode ? `HTTP ${c.httpCode}` : c.message)
+      const log = isRateLimited(error) ? core.info : core.warning
+      log(`${action} attempt ${attempt} failed (${why}); retrying in ${formatDuration(delayMs)}.`)
+    }
+  }
+  const { api } = await connect(
+    { plan: config.credentials, region: config.region, endpoint: config.endpoint },
+    { env: deps.env, transport, retry }
+  )
+
+  const selection = await selectImages(api, config.selector, retry)
+  facts.missing = selection.missing
+  core.info(
+    `${selection.images.length} image(s) selected from ${selection.pages} page(s) of DescribeImages.`
+  )
+  for (const id of selection.missing)
+    core.warning(`Image ${id} does not exist in ${config.region}.`)
+
+  facts.decisions = planCleanup(selection.images, {
+    keepLatest: config.keepLatest,
+    olderThanMs: config.olderThanMs,
+    now: deps.clock.now()
+  })
+  const verdict = config.dryRun ? 'would delete' : 'delete'
+  for (const d of facts.decisions) {
+    core.info(
+      `${d.image.ImageId} '${d.image.ImageName}': ${d.remove ? verdict : 'keep'}: ${d.reason}`
+    )
+  }
+  const doomed = facts.decisions.filter(d => d.remove).map(d => d.image)
+  if (config.dryRun) {
+    core.info(`Dry run: ${doomed.length} image(s) would be deleted; nothing was changed.`)
+    return
+  }
+  await removeImages(
+    api,
+    doomed,
+    config.deleteSnapshots,
+    { ...retry, log: core.info },
+    facts.removal
+  )
+  const { deleted, failed } = facts.removal
+  core.info(`Deleted ${deleted.length} image(s) in ${formatDuration(deps.clock.now() - started)}.`)
+  if (failed.length > 0) {
+    for (const f of failed) core.error(f.error, { title: `Image ${f.imageId} not deleted` })
+    process.exitCode = core.ExitCode.Failure
+  }
+}
+
+function fail(title: string, message: string): void {
+  core.error(message, { title })
+  process.exitCode = core.ExitCode.Failure
+}

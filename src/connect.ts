@@ -1,0 +1,53 @@
+// What both actions (main and cleanup) and the post step do before their first call: mask every
+// credential they were given, then sign in (keys, or a role through STS) and open a CVM client.
+import * as core from '@actions/core'
+import { resolveCredentials } from './credentials/index.ts'
+import type { CredentialPlan } from './credentials/plan.ts'
+import {
+  createCvmClient,
+  type ApiClient,
+  type CredentialSource,
+  type Credentials,
+  type Transport
+} from './cvm-client.ts'
+import type { Endpoint } from './endpoint.ts'
+import type { Env } from './inputs.ts'
+import type { RetryContext } from './retry.ts'
+import { maskSecret } from './secrets.ts'
+
+const SECRET_INPUTS = ['secret-id', 'secret-key', 'session-token'] as const
+const SECRET_ENV = [
+  'TENCENTCLOUD_SECRET_ID',
+  'TENCENTCLOUD_SECRET_KEY',
+  'TENCENTCLOUD_SESSION_TOKEN'
+]
+
+export function maskCredentials(raw: Partial<Record<string, string>>, env: Env): void {
+  for (const name of SECRET_INPUTS) if (raw[name]) maskSecret(raw[name]!.trim())
+  for (const name of SECRET_ENV) if (env[name]) maskSecret(env[name]!.trim())
+}
+
+export interface Session {
+  api: ApiClient
+  credentials: Credentials | CredentialSource
+}
+
+export async function connect(
+  target: { plan: CredentialPlan; region: string; endpoint: Endpoint },
+  deps: { env: Env; transport: Transport; retry: RetryContext }
+): Promise<Session> {
+  const credentials = await resolveCredentials(target.plan, {
+    region: target.region,
+    env: deps.env,
+    transport: deps.transport,
+    retry: deps.retry,
+    getIdToken: audience => core.getIDToken(audience),
+    mask: maskSecret,
+    log: core.info
+  })
+  const api = createCvmClient(
+    { endpoint: target.endpoint, region: target.region, credentials },
+    deps.transport
+  )
+  return { api, credentials }
+}
