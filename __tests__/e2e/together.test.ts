@@ -1,0 +1,143 @@
+// Features that meet: cleanup-on-failure with copies in other regions, and keyless sign-in in the
+// post step and in the cleanup action.
+import { afterEach, describe, expect, it } from '@jest/globals'
+import type { Emulator } from '../../emulator/index.ts'
+import { runAction } from '../../harness/index.ts'
+import { startOidcServer, type OidcServer } from '../../harness/oidc.ts'
+import { SEED, baseInputs, calls, emulator, expectNoSecrets, runImageAction } from './support.ts'
+
+const PROVIDER_ID = 'github-actions'
+const ROLE_ARN = `qcs::cam::uin/${SEED.accountId}:roleName/image-baker`
+
+let emu: Emulator | undefined
+let oidc: OidcServer | undefined
+
+afterEach(async () => {
+  await emu?.close()
+  await oidc?.close()
+  emu = oidc = undefined
+})
+
+async function keylessEmulator(): Promise<{ emu: Emulator; oidc: OidcServer }> {
+  oidc = await startOidcServer()
+  emu = await emulator({
+    sts: {
+      providers: [
+        {
+          providerId: PROVIDER_ID,
+          issuer: oidc.issuer,
+          clientIds: ['sts.tencentcloudapi.com'],
+          publicKeyPem: oidc.publicKeyPem
+        }
+      ],
+      roles: [{ roleArn: ROLE_ARN, providerId: PROVIDER_ID }]
+    }
+  })
+  return { emu, oidc }
+}
+
+function keyless(e: Emulator): Record<string, string> {
+  return {
+    region: SEED.region,
+    endpoint: e.url,
+    'sts-endpoint': e.url,
+    'role-arn': ROLE_ARN,
+    'oidc-provider-id': PROVIDER_ID
+  }
+}
+
+function secretsOf(e: Emulator, o: OidcServer): string[] {
+  return [
+    ...o.issued.map(t => t.token),
+    ...e.issuedCredentials().flatMap(c => [c.secretId, c.secretKey, c.token])
+  ]
+}
+
+describe('cleanup-on-failure with copy-to-regions', () => {
+  it('deletes the image and every copy it made when a copy fails', async () => {
+    emu = await emulator({ syncMs: 300, failSyncRegions: ['ap-beijing'] })
+    const e = emu
+    const run = await runImageAction({
+      ...baseInputs(e),
+      'copy-to-regions': 'ap-shanghai, ap-beijing',
+      'cleanup-on-failure': 'true'
+    })
+    expect(run.exitCode).toBe(1)
+    const images = JSON.parse(run.outputs['images']!) as Record<string, string>
+    expect(Object.keys(images).sort()).toEqual(['ap-beijing', 'ap-guangzhou', 'ap-shanghai'])
+    expect(run.stdout).toContain('the post step deletes')
+    expect(run.stdout).toContain('and the copies it made')
+
+    expect(run.post?.exitCode).toBe(0)
+    const deletes = calls(e, 'DeleteImages').map(c => [c.region, c.params.ImageIds, c.outcome])
+    expect(deletes).toHaveLength(3)
+    expect(deletes).toEqual(
+      expect.arrayContaining([
+        ['ap-guangzhou', [images['ap-guangzhou']], 'ok'],
+        ['ap-shanghai', [images['ap-shanghai']], 'ok'],
+        ['ap-beijing', [images['ap-beijing']], 'ok']
+      ])
+    )
+    for (const id of Object.values(images)) expect(e.state.getImage(id)).toBeUndefined()
+  })
+
+  it('keeps every copy when the run succeeds', async () => {
+    emu = await emulator({ syncMs: 300 })
+    const run = await runImageAction({
+      ...baseInputs(emu),
+      'copy-to-regions': 'ap-shanghai',
+      'cleanup-on-failure': 'true'
+    })
+    expect(run.exitCode).toBe(0)
+    expect(calls(emu, 'DeleteImages')).toHaveLength(0)
+    const images = JSON.parse(run.outputs['images']!) as Record<string, string>
+    for (const id of Object.values(images))
+      expect(emu.state.getImage(id)?.ImageState).toBe('NORMAL')
+  })
+})
+
+describe('keyless sign-in beyond the main step', () => {
+  it('the post step assumes the role again to delete a failed image', async () => {
+    const { emu: e, oidc: o } = await keylessEmulator()
+    const run = await runImageAction(
+      {
+        ...keyless(e),
+        'image-name': 'keyless-fail',
+        'instance-id': SEED.instances.failCreate,
+        'cleanup-on-failure': 'true',
+        'poll-interval-seconds': '0.2'
+      },
+      { env: o.env() }
+    )
+    expect(run.exitCode).toBe(1)
+    expect(run.post?.exitCode).toBe(0)
+    expect(calls(e, 'AssumeRoleWithWebIdentity')).toHaveLength(2)
+    const [deletion] = calls(e, 'DeleteImages')
+    expect(deletion).toMatchObject({ outcome: 'ok' })
+    expect(deletion!.token).toBeTruthy()
+    expect(e.state.getImage(run.outputs['image-id']!)).toBeUndefined()
+    expectNoSecrets(run, secretsOf(e, o))
+  })
+
+  it('the cleanup action signs in with OIDC', async () => {
+    const { emu: e, oidc: o } = await keylessEmulator()
+    const doomed = e.state.addImage({ name: 'pr-7', region: SEED.region }).ImageId
+    const kept = e.state.addImage({ name: 'pr-77', region: SEED.region }).ImageId
+    const run = await runAction({
+      actionDir: 'cleanup',
+      timeoutMs: 60_000,
+      inputs: { ...keyless(e), 'image-name': 'pr-7' },
+      env: o.env()
+    })
+    expect(run.exitCode).toBe(0)
+    expect(JSON.parse(run.outputs['deleted-image-ids']!)).toEqual([doomed])
+    expect(e.state.getImage(kept)).toBeDefined()
+    expect(calls(e, 'AssumeRoleWithWebIdentity')).toHaveLength(1)
+    expect(
+      calls(e)
+        .filter(c => c.service === 'cvm')
+        .every(c => Boolean(c.token))
+    ).toBe(true)
+    expectNoSecrets(run, secretsOf(e, o))
+  })
+})
