@@ -3,17 +3,21 @@
 import * as core from '@actions/core'
 import { resolveCredentials } from './credentials/index.ts'
 import type { CredentialPlan } from './credentials/plan.ts'
+import type { Clock, Random } from './clock.ts'
 import {
   createCvmClient,
+  endpointUrl,
   type ApiClient,
   type CredentialSource,
   type Credentials,
   type Transport
 } from './cvm-client.ts'
 import type { Endpoint } from './endpoint.ts'
+import { classify, isRateLimited } from './errors.ts'
 import type { Env } from './inputs.ts'
 import type { RetryContext } from './retry.ts'
 import { maskSecret } from './secrets.ts'
+import { formatDuration } from './wait.ts'
 
 const SECRET_INPUTS = ['secret-id', 'secret-key', 'session-token'] as const
 const SECRET_ENV = [
@@ -32,10 +36,33 @@ export interface Session {
   credentials: Credentials | CredentialSource
 }
 
+/** Retries that say what failed and when they try again; throttling is expected, so only info. */
+export function loggedRetry(base: {
+  clock: Clock
+  random: Random
+  deadline: number
+  signal?: AbortSignal
+}): RetryContext {
+  return {
+    ...base,
+    onRetry: ({ action, attempt, delayMs, error }) => {
+      const c = classify(error)
+      const why = c.code ?? (c.httpCode ? `HTTP ${c.httpCode}` : c.message)
+      const log = isRateLimited(error) ? core.info : core.warning
+      log(`${action} attempt ${attempt} failed (${why}); retrying in ${formatDuration(delayMs)}.`)
+    }
+  }
+}
+
 export async function connect(
   target: { plan: CredentialPlan; region: string; endpoint: Endpoint },
   deps: { env: Env; transport: Transport; retry: RetryContext }
 ): Promise<Session> {
+  const url = endpointUrl(target.endpoint)
+  const proxy = deps.transport.proxyFor(url)
+  core.info(
+    `Region ${target.region}, endpoint ${url}${proxy ? ` through proxy ${redactProxy(proxy)}` : ''}, credentials from ${target.plan.source}.`
+  )
   const credentials = await resolveCredentials(target.plan, {
     region: target.region,
     env: deps.env,
@@ -50,4 +77,14 @@ export async function connect(
     deps.transport
   )
   return { api, credentials }
+}
+
+/** A proxy URL may carry a user and password. */
+function redactProxy(url: string): string {
+  const u = new URL(url)
+  if (u.username || u.password) {
+    u.username = '***'
+    u.password = ''
+  }
+  return u.href
 }

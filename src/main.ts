@@ -4,11 +4,11 @@
 // step (post.ts).
 import * as core from '@actions/core'
 import { CancelledError, systemClock, type Clock, type Random } from './clock.ts'
-import { connect, maskCredentials, type Session } from './connect.ts'
+import { connect, loggedRetry, maskCredentials, type Session } from './connect.ts'
 import { copyToRegions } from './copy.ts'
 import { createImage, type CreateOutcome } from './create.ts'
-import { Transport, endpointUrl } from './cvm-client.ts'
-import { ActionFailure, ApiCallError, isRateLimited, classify } from './errors.ts'
+import { Transport } from './cvm-client.ts'
+import { ActionFailure, ApiCallError } from './errors.ts'
 import { handleExisting, skipCreate, type ExistingOutcome, type SkippedCreate } from './existing.ts'
 import { INPUT_NAMES, parseInputs, type Config, type Env, type RawInputs } from './inputs.ts'
 import { InputError } from './parse.ts'
@@ -111,24 +111,12 @@ async function runStages(
   facts: SummaryFacts,
   progress: WaitProgress
 ): Promise<void> {
-  const url = endpointUrl(config.endpoint)
-  const proxy = transport.proxyFor(url)
-  core.info(
-    `Region ${config.region}, endpoint ${url}${proxy ? ` through proxy ${redactProxy(proxy)}` : ''}, credentials from ${config.credentials.source}.`
-  )
-  const retry: RetryContext = {
+  const retry = loggedRetry({
     clock: deps.clock,
     random: deps.random,
     deadline: startedAt + config.waitTimeoutMs,
-    signal,
-    onRetry: ({ action, attempt, delayMs, error }) => {
-      const c = classify(error)
-      const why = c.code ?? (c.httpCode ? `HTTP ${c.httpCode}` : c.message)
-      const log = isRateLimited(error) ? core.info : core.warning
-      log(`${action} attempt ${attempt} failed (${why}); retrying in ${formatDuration(delayMs)}.`)
-    }
-  }
-
+    signal
+  })
   const session = await connect(
     { plan: config.credentials, region: config.region, endpoint: config.endpoint },
     { env: deps.env, transport, retry }
@@ -308,14 +296,4 @@ function explain(error: unknown): { title: string; message: string } {
 function fail(title: string, message: string): void {
   core.error(message, { title })
   process.exitCode = core.ExitCode.Failure
-}
-
-/** A proxy URL may carry a user and password. */
-function redactProxy(url: string): string {
-  const u = new URL(url)
-  if (u.username || u.password) {
-    u.username = '***'
-    u.password = ''
-  }
-  return u.href
 }

@@ -4,7 +4,7 @@
 // the runner starts after the main step however it ended (post-if: always()), deletes it.
 import * as core from '@actions/core'
 import { systemClock, type Clock, type Random } from './clock.ts'
-import { connect, maskCredentials } from './connect.ts'
+import { connect, loggedRetry, maskCredentials } from './connect.ts'
 import { Transport, type ApiClient } from './cvm-client.ts'
 import { BUSY_STATES, isBusy, unshareAndDelete, waitUntilIdle, type IdleContext } from './delete.ts'
 import { ActionFailure, ApiCallError } from './errors.ts'
@@ -105,9 +105,11 @@ export async function runPost(
   }
   try {
     const ctx = {
-      clock: deps.clock,
-      random: deps.random,
-      deadline: start + config.lifecycle.cleanupWaitMs + CALL_MARGIN_MS,
+      ...loggedRetry({
+        clock: deps.clock,
+        random: deps.random,
+        deadline: start + config.lifecycle.cleanupWaitMs + CALL_MARGIN_MS
+      }),
       log,
       pollMs: Math.min(POLL_MS, config.pollIntervalMs),
       until: start + config.lifecycle.cleanupWaitMs

@@ -3,12 +3,11 @@
 // and summary.
 import * as core from '@actions/core'
 import { CancelledError, systemClock, type Clock, type Random } from '../clock.ts'
-import { connect, maskCredentials } from '../connect.ts'
-import { Transport, endpointUrl } from '../cvm-client.ts'
-import { ApiCallError, classify, isRateLimited } from '../errors.ts'
+import { connect, loggedRetry, maskCredentials } from '../connect.ts'
+import { Transport } from '../cvm-client.ts'
+import { ApiCallError } from '../errors.ts'
 import type { Env } from '../inputs.ts'
 import { InputError } from '../parse.ts'
-import type { RetryContext } from '../retry.ts'
 import { formatDuration } from '../wait.ts'
 import {
   CLEANUP_INPUT_NAMES,
@@ -92,21 +91,12 @@ async function runStages(
   facts: CleanupFacts
 ): Promise<void> {
   const started = deps.clock.now()
-  core.info(
-    `Region ${config.region}, endpoint ${endpointUrl(config.endpoint)}, credentials from ${config.credentials.source}.`
-  )
-  const retry: RetryContext = {
+  const retry = loggedRetry({
     clock: deps.clock,
     random: deps.random,
     deadline: started + DEADLINE_MS,
-    signal,
-    onRetry: ({ action, attempt, delayMs, error }) => {
-      const c = classify(error)
-      const why = c.code ?? (c.httpCode ? `HTTP ${c.httpCode}` : c.message)
-      const log = isRateLimited(error) ? core.info : core.warning
-      log(`${action} attempt ${attempt} failed (${why}); retrying in ${formatDuration(delayMs)}.`)
-    }
-  }
+    signal
+  })
   const { api } = await connect(
     { plan: config.credentials, region: config.region, endpoint: config.endpoint },
     { env: deps.env, transport, retry }
