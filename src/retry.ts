@@ -7,8 +7,9 @@ export interface RetryPolicy {
   /** Largest backoff ceiling in ms. */
   capMs: number
   /**
-   * Throttling answers wait this long plus the jittered backoff: the API's rate windows are one
-   * second, and a fixed pause would send every throttled job back in the same window.
+   * Throttling answers wait this long plus a jittered backoff that starts at this long too: the
+   * API's rate windows are one second, and a fixed pause would send every throttled job back in
+   * the same window.
    */
   rateLimitFloorMs: number
   maxAttempts: number
@@ -64,7 +65,11 @@ export async function withRetry<T>(
       if (error instanceof ApiCallError) throw error
       previous.push(error)
       let delay = backoffDelay(policy, n - 1, ctx.random)
-      if (isRateLimited(error)) delay += policy.rateLimitFloorMs
+      if (isRateLimited(error)) {
+        // Throttled jobs came in together: spread their retries over at least a second more.
+        const base = policy.rateLimitFloorMs
+        delay = base + backoffDelay({ ...policy, baseMs: base }, n - 1, ctx.random)
+      }
       const outOfTime = ctx.clock.now() + delay >= ctx.deadline
       if (!retryable(error) || n >= policy.maxAttempts || outOfTime) {
         throw new ApiCallError(action, classify(error), n)

@@ -74,15 +74,19 @@ describe('withRetry', () => {
     expect(ctx.clock.sleeps).toHaveLength(0)
   })
 
-  it('waits at least a second after a rate limit, jittered on top', async () => {
+  it('waits a second after a rate limit, plus a jittered backoff that starts at a second', async () => {
     const at = async (random: number) => {
       const ctx = context({ random: () => random })
       await withRetry('X', failing(sdkError({ code: 'RequestLimitExceeded' })), ctx)
       return ctx.clock.sleeps
     }
     expect(await at(0)).toEqual([1_000])
-    expect(await at(0.5)).toEqual([1_250])
-    expect(await at(0.999)).toEqual([1_499])
+    expect(await at(0.5)).toEqual([1_500])
+    expect(await at(0.999)).toEqual([1_999])
+    const ctx = context({ random: () => 0.999 })
+    const throttled = sdkError({ code: 'RequestLimitExceeded' })
+    await withRetry('X', failing(throttled, throttled, throttled), ctx)
+    expect(ctx.clock.sleeps).toEqual([1_999, 2_998, 4_996])
   })
 
   it('grows the pauses exponentially', async () => {
