@@ -3,6 +3,22 @@
 import { SEED, TEST_CREDENTIALS, startEmulator } from '../emulator/index.ts'
 import { runAction } from '../harness/index.ts'
 
+/** The job summary is HTML for GitHub's page; a terminal reads it better as lines. */
+function summaryAsText(html: string): string {
+  return html
+    .replace(/<\/t[dh]><t[dh]>/g, ': ')
+    .replace(/<\/tr>|<\/h\d>|<\/li>|<br\s*\/?>/g, '\n')
+    .replace(/<[^>]+>/g, '')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&')
+    .split('\n')
+    .map(line => line.trim())
+    .filter(line => line !== '')
+    .map(line => `  ${line}`)
+    .join('\n')
+}
+
 const bold = (s: string): string => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s)
 
 const emu = await startEmulator({ createMs: 4_000 })
@@ -34,7 +50,7 @@ try {
   console.log(bold('\n--- outputs ---'))
   for (const [name, value] of Object.entries(run.outputs)) console.log(`  ${name}: ${value}`)
   console.log(bold('\n--- job summary ---'))
-  console.log(run.summary.trim())
+  console.log(summaryAsText(run.summary))
   console.log(bold('\n--- API calls the emulator received ---'))
   const counts = new Map<string, number>()
   for (const call of emu.calls) counts.set(call.action, (counts.get(call.action) ?? 0) + 1)
