@@ -2,7 +2,9 @@
 // copy in its own region, all at once, within the step's one deadline.
 import type { SyncImagesResponse } from 'tencentcloud-sdk-nodejs-cvm/tencentcloud/services/cvm/v20170312/cvm_models.js'
 import { CancelledError } from './clock.ts'
+import { isBusy, unshareAndDelete, waitUntilIdle } from './delete.ts'
 import { ActionFailure, ApiCallError, answerMayBeLost, classify } from './errors.ts'
+import type { IfExists } from './lifecycle-inputs.ts'
 import { createdAt, findImagesByExactName } from './lookup.ts'
 import type { CopyRecord, Published } from './published.ts'
 import type { ClientFor } from './regional-clients.ts'
@@ -22,6 +24,13 @@ export interface CopyContext extends RetryContext {
   log: (message: string) => void
   /** Called once every copy has an id, before the wait: ids are worth reporting at once. */
   onStarted?: () => void
+  /**
+   * What to do with a copy an earlier run left in a destination region (a re-run, or a replaced
+   * source whose copies outlived it), as for the source image. 'fail' leaves it to SyncImages.
+   */
+  ifExists?: IfExists
+  /** Pause between looks at an earlier copy that must stop SYNCING before it can be replaced. */
+  pollMs?: number
 }
 
 /** Copies to every region of `published.copies`, recording ids and states there as it goes. */
@@ -33,6 +42,9 @@ export async function copyToRegions(
 ): Promise<void> {
   const regions = published.copies.map(copy => copy.region)
   try {
+    if (ctx.ifExists === 'reuse' || ctx.ifExists === 'replace') {
+      await handleEarlierCopies(source, published.copies, clientFor, ctx.ifExists, ctx)
+    }
     await startCopies(source, published.copies, clientFor, ctx)
   } catch (error) {
     if (!(error instanceof ApiCallError)) throw error
@@ -57,6 +69,51 @@ export async function copyToRegions(
   }
   const failed = published.copies.filter(copy => copy.failure)
   if (failed.length > 0) throw copyFailure(source, published, failed)
+}
+
+/**
+ * A copy of the same name that an earlier run left in a destination region: reused as it is, or
+ * deleted so SyncImages can copy again (it refuses a name the region already has).
+ */
+async function handleEarlierCopies(
+  source: CopySource,
+  copies: CopyRecord[],
+  clientFor: ClientFor,
+  ifExists: 'reuse' | 'replace',
+  ctx: CopyContext
+): Promise<void> {
+  for (const copy of copies) {
+    const api = clientFor(copy.region)
+    const [earlier] = await findImagesByExactName(api, source.name, ctx)
+    if (!earlier?.ImageId) continue
+    const id = earlier.ImageId
+    const state = earlier.ImageState ?? 'unknown'
+    if (ifExists === 'reuse') {
+      if (FAILED_STATES.has(state)) {
+        throw new ActionFailure(
+          'Existing copy failed',
+          `${copy.region}: image ${id} ('${source.name}') exists but is ${state}, so it cannot be reused. Delete it in that region, or set if-exists to replace.`
+        )
+      }
+      Object.assign(copy, { imageId: id, state, reused: true })
+      ctx.log(`${copy.region}: reusing ${id}, an earlier copy of '${source.name}' (${state}).`)
+      continue
+    }
+    const since = ctx.clock.now()
+    const idle = isBusy(earlier)
+      ? await waitUntilIdle(api, id, { ...ctx, pollMs: ctx.pollMs ?? 5_000, until: ctx.deadline })
+      : earlier
+    if (idle && isBusy(idle)) {
+      throw new ActionFailure(
+        'Cannot replace a copy yet',
+        `${copy.region}: image ${id} ('${source.name}') is still ${idle.ImageState} after ${formatDuration(ctx.clock.now() - since)}, and Tencent Cloud refuses to delete an image until that ends. Run again later or raise wait-timeout-seconds.`
+      )
+    }
+    if (idle) {
+      await unshareAndDelete(api, idle, true, ctx)
+      ctx.log(`${copy.region}: deleted ${id}, an earlier copy of '${source.name}', to copy again.`)
+    }
+  }
 }
 
 /** One SyncImages for every region; after a lost answer, copies it made are found by name. */
@@ -135,6 +192,11 @@ async function waitForCopy(
   ctx: CopyContext
 ): Promise<void> {
   const imageId = copy.imageId!
+  // A reused copy that is ready needs no poll.
+  if (copy.reused && copy.state === 'NORMAL') {
+    copy.elapsedMs = 0
+    return
+  }
   const progress: WaitProgress = { state: copy.state, polls: 0 }
   try {
     await waitForImage(api, imageId, {

@@ -20,7 +20,7 @@ import {
   rememberOutcome
 } from './post.ts'
 import { tagsWithProvenance } from './provenance.ts'
-import { imagesOutput, madeCopies, newPublished } from './published.ts'
+import { imagesOutput, knownCopies, madeCopies, newPublished } from './published.ts'
 import { regionalClients } from './regional-clients.ts'
 import type { RetryContext } from './retry.ts'
 import { defaultSchedule } from './schedule.ts'
@@ -259,6 +259,8 @@ async function publishStages(
         ...retry,
         schedule: defaultSchedule(config.pollIntervalMs),
         log: core.info,
+        ifExists: config.lifecycle.ifExists,
+        pollMs: config.pollIntervalMs,
         onStarted: () => {
           // Saved the moment the copies exist, for cleanup-on-failure in the post step.
           rememberCopies(madeCopies(published))
@@ -269,7 +271,7 @@ async function publishStages(
   }
   if (accountIds.length > 0) {
     await core.group(`Share with ${accountIds.join(', ')}`, () =>
-      shareWithAccounts(source, madeCopies(published), clientFor, published, {
+      shareWithAccounts(source, knownCopies(published), clientFor, published, {
         ...retry,
         log: core.info
       })

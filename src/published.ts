@@ -14,6 +14,8 @@ export interface CopyRecord {
   elapsedMs?: number
   /** Found by name after a SyncImages answer was lost, instead of copied a second time. */
   adopted?: boolean
+  /** An earlier run's copy, taken as it is (if-exists: reuse): not made, so never cleaned up. */
+  reused?: boolean
   /** Why this region failed, in words that name it. */
   failure?: string
   /** The failure is wait-timeout-seconds running out while the copy was still on its way. */
@@ -68,9 +70,14 @@ export function imagesOutput(
   return images
 }
 
-/** Every image this run made in another region: what a cleanup step has to delete. */
-export function madeCopies(published: Published): { region: string; imageId: string }[] {
+/** Every copy there is in another region, made by this run or reused: what gets shared. */
+export function knownCopies(published: Published): { region: string; imageId: string }[] {
   return published.copies.flatMap(copy =>
     copy.imageId ? [{ region: copy.region, imageId: copy.imageId }] : []
   )
+}
+
+/** Every image this run made in another region: what a cleanup step has to delete. */
+export function madeCopies(published: Published): { region: string; imageId: string }[] {
+  return knownCopies({ ...published, copies: published.copies.filter(copy => !copy.reused) })
 }

@@ -141,3 +141,69 @@ describe('keyless sign-in beyond the main step', () => {
     expectNoSecrets(run, secretsOf(e, o))
   })
 })
+
+describe('re-runs with copy-to-regions', () => {
+  const copying = (e: Emulator, more: Record<string, string> = {}) => ({
+    ...baseInputs(e, 'app-2.0.0'),
+    'copy-to-regions': 'ap-shanghai',
+    'share-with-accounts': SEED.otherAccountIds[0],
+    ...more
+  })
+
+  it('if-exists: reuse takes the earlier image and its copy as they are', async () => {
+    emu = await emulator({ syncMs: 300 })
+    const e = emu
+    const first = await runImageAction(copying(e))
+    expect(first.exitCode).toBe(0)
+    const before = e.calls.length
+
+    const again = await runImageAction(copying(e, { 'if-exists': 'reuse' }))
+    expect(again.exitCode).toBe(0)
+    expect(again.outputs['images']).toBe(first.outputs['images'])
+    const actions = e.calls.slice(before).map(c => c.action)
+    expect(actions).not.toContain('CreateImage')
+    expect(actions).not.toContain('SyncImages')
+    expect(actions).not.toContain('DeleteImages')
+    expect(again.stdout).toContain('ap-shanghai: reusing')
+    const images = JSON.parse(again.outputs['images']!) as Record<string, string>
+    for (const id of Object.values(images)) {
+      expect(e.state.getImage(id)?.sharedWith.has(SEED.otherAccountIds[0])).toBe(true)
+    }
+  })
+
+  it('if-exists: replace deletes the earlier image and its copy, then makes both anew', async () => {
+    emu = await emulator({ syncMs: 300 })
+    const e = emu
+    const first = await runImageAction(copying(e))
+    expect(first.exitCode).toBe(0)
+    const old = JSON.parse(first.outputs['images']!) as Record<string, string>
+
+    const again = await runImageAction(copying(e, { 'if-exists': 'replace' }))
+    expect(again.exitCode).toBe(0)
+    const now = JSON.parse(again.outputs['images']!) as Record<string, string>
+    for (const region of ['ap-guangzhou', 'ap-shanghai']) {
+      expect(now[region]).toMatch(/^img-/)
+      expect(now[region]).not.toBe(old[region])
+      expect(e.state.getImage(old[region]!)).toBeUndefined()
+      expect(e.state.getImage(now[region]!)?.ImageState).toBe('NORMAL')
+    }
+    expect(
+      calls(e, 'DeleteImages')
+        .map(c => c.region)
+        .sort()
+    ).toEqual(['ap-guangzhou', 'ap-shanghai'])
+  })
+
+  it('with the default if-exists, an earlier copy makes SyncImages refuse, naming the region', async () => {
+    emu = await emulator({ syncMs: 300 })
+    const e = emu
+    expect((await runImageAction(copying(e))).exitCode).toBe(0)
+    // The source was deleted by hand; its copy in ap-shanghai was not.
+    const source = e.state.images(SEED.region).find(i => i.ImageName === 'app-2.0.0')!
+    e.state.deleteImage(source.ImageId)
+    const again = await runImageAction(copying(e))
+    expect(again.exitCode).toBe(1)
+    expect(calls(e, 'SyncImages').at(-1)?.code).toBe('InvalidImageName.Duplicate')
+    expect(again.annotations.find(a => a.level === 'error')?.message).toMatch(/ap-shanghai/)
+  })
+})
