@@ -16,7 +16,7 @@ import type { Endpoint } from './endpoint.ts'
 import { classify, isRateLimited } from './errors.ts'
 import type { Env } from './inputs.ts'
 import type { RetryContext } from './retry.ts'
-import { maskSecret } from './secrets.ts'
+import { maskSecret, redactSecrets } from './secrets.ts'
 import { formatDuration } from './wait.ts'
 
 const SECRET_INPUTS = ['secret-id', 'secret-key', 'session-token'] as const
@@ -49,7 +49,11 @@ export function loggedRetry(base: {
       const c = classify(error)
       const why = c.code ?? (c.httpCode ? `HTTP ${c.httpCode}` : c.message)
       const log = isRateLimited(error) ? core.info : core.warning
-      log(`${action} attempt ${attempt} failed (${why}); retrying in ${formatDuration(delayMs)}.`)
+      log(
+        redactSecrets(
+          `${action} attempt ${attempt} failed (${why}); retrying in ${formatDuration(delayMs)}.`
+        )
+      )
     }
   }
 }
