@@ -34,6 +34,21 @@ export type CreateOutcome =
 
 export interface CreateContext extends RetryContext {
   log: (message: string) => void
+  /**
+   * Own images that had the name before the first CreateImage was sent: never taken for the one a
+   * lost request made (names are unique, so a second send then gets InvalidImageName.Duplicate).
+   */
+  preexisting: ReadonlySet<string>
+  /** Epoch ms no image made by this run's requests can predate; see createWindowStart. */
+  notBefore: number
+}
+
+/**
+ * The API refuses signatures more than 5 minutes off its clock, so an image created by a request
+ * sent at `now` cannot carry a CreatedTime earlier than this.
+ */
+export function createWindowStart(now: number): number {
+  return now - 5 * 60_000
 }
 
 export async function createImage(
@@ -42,15 +57,12 @@ export async function createImage(
   ctx: CreateContext
 ): Promise<CreateOutcome> {
   const request = buildCreateImageRequest(spec)
-  // The API refuses signatures more than 5 minutes off its clock, so an image created by our own
-  // lost request cannot carry a CreatedTime earlier than this.
-  const notBefore = ctx.clock.now() - 5 * 60_000
   let answerLost = false
   return withRetry(
     'CreateImage',
     async attempt => {
       if (answerLost) {
-        const found = await findOwnImage(api, spec.name, notBefore, ctx)
+        const found = await findOwnImage(api, spec.name, ctx)
         if (found) {
           ctx.log(
             `An earlier CreateImage reached Tencent Cloud although its answer was lost: adopting ${found} instead of creating a second image.`
@@ -68,9 +80,10 @@ export async function createImage(
         if (spec.dryRun && code === 'DryRunOperation') {
           return { kind: 'dry-run', requestId: classify(error).requestId ?? '' }
         }
-        // A resend after a lost answer can race the first request's image into existence.
-        if (answerLost && code === 'InvalidImageName.Duplicate') {
-          const found = await findOwnImage(api, spec.name, notBefore, ctx)
+        // A resend can race an earlier request's image into existence (after a lost answer, or
+        // an error answer given after all).
+        if (attempt.previous.length > 0 && code === 'InvalidImageName.Duplicate') {
+          const found = await findOwnImage(api, spec.name, ctx)
           if (found) return { kind: 'adopted', imageId: found, requestId: lastRequestId([error]) }
         }
         if (answerMayBeLost(error) && !spec.dryRun) answerLost = true
@@ -89,12 +102,16 @@ function lastRequestId(errors: unknown[]): string {
   return ''
 }
 
-async function findOwnImage(
+/** The image of this name that this run's requests made, if there is one. */
+export async function findOwnImage(
   api: ApiClient,
   name: string,
-  notBefore: number,
-  ctx: RetryContext
+  ctx: RetryContext & { preexisting: ReadonlySet<string>; notBefore: number }
 ): Promise<string | undefined> {
   const images = await findImagesByExactName(api, name, ctx)
-  return images.find(image => (createdAt(image) ?? notBefore) >= notBefore)?.ImageId
+  return images.find(
+    image =>
+      !ctx.preexisting.has(image.ImageId ?? '') &&
+      (createdAt(image) ?? ctx.notBefore) >= ctx.notBefore
+  )?.ImageId
 }

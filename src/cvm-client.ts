@@ -41,10 +41,18 @@ export function endpointUrl(endpoint: Endpoint): string {
  * http_proxy, loopback included, and ignore no_proxy. Giving the SDK an agent turns that off.
  */
 export class Transport {
-  private readonly http = new HttpClient(USER_AGENT, [], { keepAlive: true })
+  // One HttpClient per protocol and proxy: each caches a single agent, made for the first URL it
+  // is asked about, so an http:// STS endpoint and an https:// CVM one cannot share it.
+  private readonly clients = new Map<string, HttpClient>()
 
   agentFor(url: string): ReturnType<HttpClient['getAgent']> {
-    return this.http.getAgent(url)
+    const key = `${new URL(url).protocol} ${this.proxyFor(url) ?? 'direct'}`
+    let http = this.clients.get(key)
+    if (!http) {
+      http = new HttpClient(USER_AGENT, [], { keepAlive: true })
+      this.clients.set(key, http)
+    }
+    return http.getAgent(url)
   }
 
   proxyFor(url: string): string | undefined {
@@ -52,7 +60,8 @@ export class Transport {
   }
 
   dispose(): void {
-    this.http.dispose()
+    for (const http of this.clients.values()) http.dispose()
+    this.clients.clear()
   }
 }
 

@@ -8,6 +8,7 @@ import type { ImageSpec } from './inputs.ts'
 import type { IfExists } from './lifecycle-inputs.ts'
 import { createdAt, findImagesByExactName } from './lookup.ts'
 import type { RetryContext } from './retry.ts'
+import { PROVENANCE_KEYS, tagValue } from './provenance.ts'
 import { FAILED_STATES, formatDuration } from './wait.ts'
 
 export type ExistingOutcome =
@@ -36,6 +37,8 @@ export interface ExistingContext extends RetryContext {
   log: (message: string) => void
   /** Pause between looks at an image that is still CREATING or SYNCING. */
   pollMs: number
+  /** This run's repository (GITHUB_REPOSITORY), to know images this action made here. */
+  repository?: string
 }
 
 export async function handleExisting(
@@ -80,10 +83,24 @@ export async function handleExisting(
     )
   }
   if (idle) {
-    // Snapshots are deleted with it only for an instance image: a snapshot image is bound to
-    // the user's own snapshots (snapshot-ids), which must survive.
-    await unshareAndDelete(api, idle, spec.instanceId !== undefined, ctx)
+    await unshareAndDelete(api, idle, snapshotsAreDisposable(idle, spec, ctx.repository), ctx)
     ctx.log(`Deleted image ${id} to replace it.`)
   }
   return { kind: 'replaced', imageId: id }
+}
+
+/**
+ * Whether the old image's snapshots may go with it. An image made from snapshot-ids is bound to the
+ * user's own snapshots, which must survive, and the API does not say how an image was made; so
+ * they go only when this action made the old image in this repository (its provenance tag) and
+ * makes the new one from an instance, as the old one most likely was.
+ */
+export function snapshotsAreDisposable(
+  old: Image,
+  spec: ImageSpec,
+  repository: string | undefined
+): boolean {
+  if (spec.instanceId === undefined || !repository) return false
+  const here = tagValue(repository)
+  return (old.Tags ?? []).some(tag => tag.Key === PROVENANCE_KEYS.repository && tag.Value === here)
 }

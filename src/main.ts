@@ -6,18 +6,20 @@ import * as core from '@actions/core'
 import { CancelledError, systemClock, type Clock, type Random } from './clock.ts'
 import { connect, loggedRetry, maskCredentials, type Session } from './connect.ts'
 import { copyToRegions } from './copy.ts'
-import { createImage, type CreateOutcome } from './create.ts'
+import { createImage, createWindowStart, type CreateOutcome } from './create.ts'
 import { Transport } from './cvm-client.ts'
 import { ActionFailure, ApiCallError } from './errors.ts'
 import { handleExisting, skipCreate, type ExistingOutcome, type SkippedCreate } from './existing.ts'
 import { INPUT_NAMES, parseInputs, type Config, type Env, type RawInputs } from './inputs.ts'
+import { findImagesByExactName } from './lookup.ts'
 import { InputError } from './parse.ts'
 import {
   cleanupNote,
   markMainStep,
   rememberCopies,
   rememberCreatedImage,
-  rememberOutcome
+  rememberOutcome,
+  rememberPendingCreate
 } from './post.ts'
 import { tagsWithProvenance } from './provenance.ts'
 import { imagesOutput, knownCopies, madeCopies, newPublished } from './published.ts'
@@ -48,7 +50,10 @@ export async function run(
   try {
     config = parseInputs(raw, deps.env)
   } catch (error) {
-    if (error instanceof InputError) return fail('Invalid input', error.message)
+    if (error instanceof InputError) {
+      core.setOutput('images', '{}')
+      return fail('Invalid input', error.message)
+    }
     throw error
   }
   if (config.lifecycle.provenanceTags) {
@@ -130,7 +135,8 @@ async function runStages(
           handleExisting(api, config.image, config.lifecycle.ifExists, {
             ...retry,
             log: core.info,
-            pollMs: config.pollIntervalMs
+            pollMs: config.pollIntervalMs,
+            repository: deps.env.GITHUB_REPOSITORY
           })
         )
   if (existing.kind === 'replaced') facts.replaced = existing.imageId
@@ -138,16 +144,7 @@ async function runStages(
   let outcome: CreateOutcome | SkippedCreate | undefined = skipCreate(existing)
   outcome ??= await core.group(
     config.image.dryRun ? 'Dry run of CreateImage' : 'Create image',
-    async () => {
-      const result = await createImage(api, config.image, { ...retry, log: core.info })
-      if (result.kind !== 'dry-run') {
-        const verb = result.kind === 'adopted' ? 'Adopted' : 'Created'
-        core.info(
-          `${verb} image ${result.imageId} ('${config.image.name}'), RequestId ${result.requestId || 'unknown'}.`
-        )
-      }
-      return result
-    }
+    () => createStage(api, config, existing, retry)
   )
   facts.requestId = outcome.requestId
   core.setOutput('request-id', outcome.requestId)
@@ -178,6 +175,7 @@ async function runStages(
   facts.state = existing.kind === 'reuse' ? (existing.image.ImageState ?? 'CREATING') : 'CREATING'
   progress.state = facts.state
   core.setOutput('image-id', imageId)
+  core.setOutput('image-state', facts.state)
   if (outcome.kind !== 'reused') rememberCreatedImage(imageId)
   else core.info(`Reusing image ${imageId} ('${config.image.name}'), which is ${facts.state}.`)
 
@@ -194,6 +192,34 @@ async function runStages(
   facts.published!.sourceElapsedMs = deps.clock.now() - startedAt
   await publishStages(config, deps, { session, transport, retry }, imageId, facts)
   return finish(facts, 'ready', deps.clock.now() - startedAt)
+}
+
+async function createStage(
+  api: Session['api'],
+  config: Config,
+  existing: ExistingOutcome,
+  retry: RetryContext
+): Promise<CreateOutcome> {
+  const { image, lifecycle } = config
+  const notBefore = createWindowStart(retry.clock.now())
+  // What had the name before: a lost CreateImage answer must never adopt another run's image.
+  // With reuse or replace the lookup is done; with fail it is done here (one DescribeImages).
+  const before =
+    existing.kind === 'replaced'
+      ? [existing.imageId]
+      : lifecycle.ifExists === 'fail' && !image.dryRun
+        ? (await findImagesByExactName(api, image.name, retry)).map(i => i.ImageId ?? '')
+        : []
+  const preexisting = new Set(before)
+  if (!image.dryRun) rememberPendingCreate({ name: image.name, notBefore, preexisting: before })
+  const result = await createImage(api, image, { ...retry, log: core.info, preexisting, notBefore })
+  if (result.kind !== 'dry-run') {
+    const verb = result.kind === 'adopted' ? 'Adopted' : 'Created'
+    core.info(
+      `${verb} image ${result.imageId} ('${image.name}'), RequestId ${result.requestId || 'unknown'}.`
+    )
+  }
+  return result
 }
 
 async function waitForSource(
@@ -254,20 +280,26 @@ async function publishStages(
   const source = { region: config.region, imageId, name: config.image.name }
   const { regions, accountIds } = config.publish
   if (regions.length > 0) {
-    await core.group(`Copy ${imageId} to ${regions.join(', ')}`, () =>
-      copyToRegions(source, clientFor, published, {
-        ...retry,
-        schedule: defaultSchedule(config.pollIntervalMs),
-        log: core.info,
-        ifExists: config.lifecycle.ifExists,
-        pollMs: config.pollIntervalMs,
-        onStarted: () => {
-          // Saved the moment the copies exist, for cleanup-on-failure in the post step.
-          rememberCopies(madeCopies(published))
-          core.setOutput('images', JSON.stringify(imagesOutput(published, imageId)))
-        }
-      })
-    )
+    // Saved the moment the copies exist, and again however the stage ends (copies found after a
+    // lost SyncImages answer may be known only then), for cleanup-on-failure in the post step.
+    const saveCopies = (): void => rememberCopies(madeCopies(published))
+    try {
+      await core.group(`Copy ${imageId} to ${regions.join(', ')}`, () =>
+        copyToRegions(source, clientFor, published, {
+          ...retry,
+          schedule: defaultSchedule(config.pollIntervalMs),
+          log: core.info,
+          ifExists: config.lifecycle.ifExists,
+          pollMs: config.pollIntervalMs,
+          onStarted: () => {
+            saveCopies()
+            core.setOutput('images', JSON.stringify(imagesOutput(published, imageId)))
+          }
+        })
+      )
+    } finally {
+      saveCopies()
+    }
   }
   if (accountIds.length > 0) {
     await core.group(`Share with ${accountIds.join(', ')}`, () =>

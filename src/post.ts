@@ -6,6 +6,7 @@ import * as core from '@actions/core'
 import { systemClock, type Clock, type Random } from './clock.ts'
 import { connect, loggedRetry, maskCredentials } from './connect.ts'
 import { Transport, type ApiClient } from './cvm-client.ts'
+import { findOwnImage } from './create.ts'
 import { BUSY_STATES, isBusy, unshareAndDelete, waitUntilIdle, type IdleContext } from './delete.ts'
 import { ActionFailure, ApiCallError } from './errors.ts'
 import { INPUT_NAMES, parseInputs, type Config, type Env, type RawInputs } from './inputs.ts'
@@ -18,6 +19,7 @@ const STATE_IS_POST = 'isPost'
 const STATE_CREATED = 'created-image-id'
 const STATE_OUTCOME = 'outcome'
 const STATE_COPIES = 'copies'
+const STATE_PENDING = 'pending-create'
 /** Outcomes after which an image the run created stays. */
 const KEPT_OUTCOMES = new Set(['ready', 'created', 'dry-run'])
 /** Time for the API calls themselves, on top of the wait for the image. */
@@ -37,6 +39,30 @@ export function markMainStep(): void {
 /** Saved the moment the image exists, so a main step killed mid-wait still hands it over. */
 export function rememberCreatedImage(imageId: string): void {
   core.saveState(STATE_CREATED, imageId)
+}
+
+interface PendingCreate {
+  name: string
+  notBefore: number
+  preexisting: string[]
+}
+
+/**
+ * Saved before the first CreateImage is sent: if the run ends before it learns the image id (a
+ * cancellation while the request is in flight or between retries), the post step can still find
+ * the image that request made, by name, among those that were not there before.
+ */
+export function rememberPendingCreate(pending: PendingCreate): void {
+  core.saveState(STATE_PENDING, JSON.stringify(pending))
+}
+
+function savedPendingCreate(env: Env): PendingCreate | undefined {
+  try {
+    const pending = JSON.parse(env[`STATE_${STATE_PENDING}`] || 'null') as PendingCreate | null
+    return pending && typeof pending.name === 'string' ? pending : undefined
+  } catch {
+    return undefined
+  }
 }
 
 /** Copies made in other regions (copy-to-regions), saved as soon as SyncImages names them. */
@@ -79,10 +105,12 @@ export interface PostDeps {
 export async function runPost(
   deps: PostDeps = { clock: systemClock, random: Math.random, env: process.env }
 ): Promise<void> {
-  const imageId = deps.env[`STATE_${STATE_CREATED}`] ?? ''
+  let imageId = deps.env[`STATE_${STATE_CREATED}`] ?? ''
   const outcome = deps.env[`STATE_${STATE_OUTCOME}`] ?? ''
-  // No state at all means the main step was killed before it could say how it ended.
-  if (imageId === '' || KEPT_OUTCOMES.has(outcome)) return
+  const pending = imageId === '' ? savedPendingCreate(deps.env) : undefined
+  const copies = savedCopies(deps.env)
+  // Nothing made (or a reused image and no copies), or a run that ended well: nothing to do.
+  if ((imageId === '' && !pending && copies.length === 0) || KEPT_OUTCOMES.has(outcome)) return
 
   const raw: RawInputs = {}
   for (const name of INPUT_NAMES) raw[name] = core.getInput(name)
@@ -103,6 +131,7 @@ export async function runPost(
     core.info(line)
     lines.push(line)
   }
+  let what = imageId || 'the images this run made'
   try {
     const ctx = {
       ...loggedRetry({
@@ -114,20 +143,31 @@ export async function runPost(
       pollMs: Math.min(POLL_MS, config.pollIntervalMs),
       until: start + config.lifecycle.cleanupWaitMs
     }
-    const copies = savedCopies(deps.env)
-    const what = copies.length > 0 ? `${imageId} and its copies` : imageId
-    log(
-      `cleanup-on-failure: the main step ${HOW_IT_ENDED[outcome] ?? 'was stopped'}; deleting image ${what}.`
-    )
     const session = await connect(
       { plan: config.credentials, region: config.region, endpoint: config.endpoint },
       { env: deps.env, transport, retry: ctx }
+    )
+    if (pending) {
+      const found = await findOwnImage(session.api, pending.name, {
+        ...ctx,
+        notBefore: pending.notBefore,
+        preexisting: new Set(pending.preexisting)
+      })
+      if (found) log(`Image ${found} was made by a CreateImage whose answer never arrived.`)
+      imageId = found ?? ''
+    }
+    const made = [...(imageId ? [imageId] : []), ...copies.map(copy => copy.imageId)]
+    what = made.length > 0 ? made.join(', ') : 'nothing'
+    log(
+      `cleanup-on-failure: the main step ${HOW_IT_ENDED[outcome] ?? 'was stopped'}; deleting ${made.length === 1 ? 'image ' : ''}${what}.`
     )
     const clientFor = regionalClients(config, session.credentials, transport, deps.clock)
     // Snapshots go with an instance image and with copies (made for them); snapshot-ids are the
     // user's own.
     const targets = [
-      { api: session.api, imageId, deleteSnapshots: config.image.instanceId !== undefined },
+      ...(imageId
+        ? [{ api: session.api, imageId, deleteSnapshots: config.image.instanceId !== undefined }]
+        : []),
       ...copies.map(copy => ({
         api: clientFor(copy.region),
         imageId: copy.imageId,
@@ -154,7 +194,7 @@ export async function runPost(
     const message = redactSecrets(error instanceof Error ? error.message : String(error))
     core.error(message, { title })
     process.exitCode = core.ExitCode.Failure
-    await writePostSummary(`Cleanup of ${imageId} failed`, [...lines, message]).catch(() => {})
+    await writePostSummary(`Cleanup of ${what} failed`, [...lines, message]).catch(() => {})
   } finally {
     transport.dispose()
   }

@@ -23,6 +23,9 @@ export interface PublishContext {
   dryRun: boolean
 }
 
+/** ModifyImageSharePermission's limit (OverQuota beyond it). */
+export const MAX_SHARED_ACCOUNTS = 50
+
 export function parsePublishSpec(
   get: (name: 'copy-to-regions' | 'share-with-accounts') => string,
   context: PublishContext
@@ -44,6 +47,12 @@ export function parsePublishSpec(
   }
 
   const accountIds = parseList('share-with-accounts', get('share-with-accounts'))
+  if (accountIds.length > MAX_SHARED_ACCOUNTS) {
+    throw new InputError(
+      'share-with-accounts',
+      `lists ${accountIds.length} accounts; an image can be shared with at most ${MAX_SHARED_ACCOUNTS}.`
+    )
+  }
   for (const id of accountIds) {
     if (!ACCOUNT_ID.test(id)) {
       throw new InputError(

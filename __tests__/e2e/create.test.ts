@@ -68,7 +68,11 @@ describe('dist/index.js creates an image and waits for it', () => {
       ...provenance
     ])
 
-    const polls = calls(emu, 'DescribeImages')
+    // First what already has the name (so a lost answer never adopts another run's image), then
+    // the polls, by id.
+    const [lookup, ...polls] = calls(emu, 'DescribeImages')
+    expect(lookup!.params.Filters).toContainEqual({ Name: 'image-name', Values: ['app-1.0.0'] })
+    expect(lookup!.seq).toBeLessThan(create!.seq)
     expect(polls.length).toBeGreaterThanOrEqual(1)
     expect(
       polls.every(
@@ -134,7 +138,8 @@ describe('dist/index.js creates an image and waits for it', () => {
     expect(run.exitCode).toBe(0)
     expect(run.outputs['image-id']).toMatch(/^img-/)
     expect(run.outputs['image-state']).toBe('CREATING')
-    expect(calls(emu, 'DescribeImages')).toHaveLength(0)
+    // Only the look-up before CreateImage: no poll.
+    expect(calls(emu, 'DescribeImages').map(c => c.params.ImageIds)).toEqual([undefined])
     expect(run.summary).toContain('creation started')
   })
 

@@ -56,6 +56,7 @@ describe('bad input fails before any API call, naming the input', () => {
     expect(annotation?.message).toMatch(message)
     expect(emu.calls).toHaveLength(0)
     expect(run.outputs['image-id']).toBeUndefined()
+    expect(run.outputs['images']).toBe('{}')
     if (overrides['secret-id'] !== '') expectNoSecrets(run, secrets)
   })
 })
@@ -66,12 +67,13 @@ describe('API errors name the code, the RequestId and what to do, and are not re
     const wrongKey = 'wrongSecretKeyValue0000000000001'
     const run = await runImageAction({ ...baseInputs(emu), 'secret-key': wrongKey })
     expect(run.exitCode).toBe(1)
-    const [create] = calls(emu)
+    // The first call (the look-up of the name) is refused, and not retried.
+    const [first] = calls(emu)
     expect(calls(emu)).toHaveLength(1)
-    expect(create!.code).toBe('AuthFailure.SignatureFailure')
+    expect(first!.code).toBe('AuthFailure.SignatureFailure')
     const [annotation] = errorAnnotations(run)
-    expect(annotation!.title).toBe('CreateImage failed: AuthFailure.SignatureFailure')
-    expect(annotation!.message).toContain(`RequestId: ${create!.requestId}`)
+    expect(annotation!.title).toBe(`${first!.action} failed: AuthFailure.SignatureFailure`)
+    expect(annotation!.message).toContain(`RequestId: ${first!.requestId}`)
     expect(annotation!.message).toMatch(/secret-key/)
     expectNoSecrets(run, [TEST_CREDENTIALS.secretId, wrongKey])
   })
@@ -80,7 +82,7 @@ describe('API errors name the code, the RequestId and what to do, and are not re
     emu = await emulator()
     const run = await runImageAction(baseInputs(emu, 'app-base-2025'))
     expect(run.exitCode).toBe(1)
-    expect(calls(emu)).toHaveLength(1)
+    expect(calls(emu).map(c => c.action)).toEqual(['DescribeImages', 'CreateImage'])
     expect(errorAnnotations(run)[0]!.message).toMatch(
       /already exists.*InvalidImageName\.Duplicate.*RequestId: .*Choose another image-name/
     )

@@ -113,10 +113,12 @@ describe('a re-run after a timed-out wait', () => {
 describe('if-exists: replace', () => {
   it('cancels the sharing of a shared image, deletes it with its snapshots, then creates', async () => {
     emu = await emulator()
+    // Made by this action in this repository (its provenance tag), so its snapshots may go too.
     const old = emu.state.addImage({
       name: 'app-1.0.0',
       region: SEED.region,
-      sharedWith: [...SEED.otherAccountIds]
+      sharedWith: [...SEED.otherAccountIds],
+      tags: [{ Key: 'github:repository', Value: 'octo-org/octo-repo' }]
     })
     const nearMiss = emu.state.addImage({ name: 'app-1.0.0-rc1', region: SEED.region })
     const run = await runImageAction({ ...baseInputs(emu), 'if-exists': 'replace' })
@@ -143,6 +145,17 @@ describe('if-exists: replace', () => {
     expect(emu.state.getImage(nearMiss.ImageId)).toBeDefined()
     expect(run.outputs['image-state']).toBe('NORMAL')
     expect(run.stdout).toContain(`Cancelled the sharing of ${old.ImageId} with 2 account(s)`)
+  })
+
+  it('keeps the snapshots of an image it cannot tell this action made here', async () => {
+    emu = await emulator()
+    const old = emu.state.addImage({ name: 'app-1.0.0', region: SEED.region })
+    const run = await runImageAction({ ...baseInputs(emu), 'if-exists': 'replace' })
+    expect(run.exitCode).toBe(0)
+    expect(calls(emu, 'DeleteImages')[0]!.params).toEqual({
+      ImageIds: [old.ImageId],
+      DeleteBindedSnap: false
+    })
   })
 
   it('keeps the snapshots when the image is made from snapshot-ids', async () => {

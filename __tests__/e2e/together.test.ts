@@ -207,3 +207,74 @@ describe('re-runs with copy-to-regions', () => {
     expect(again.annotations.find(a => a.level === 'error')?.message).toMatch(/ap-shanghai/)
   })
 })
+
+describe('a reused image whose later stages fail', () => {
+  it('keeps image-state, and cleanup-on-failure deletes only the copies this run made', async () => {
+    emu = await emulator({ syncMs: 300, failSyncRegions: ['ap-beijing'] })
+    const e = emu
+    const run = await runImageAction({
+      ...baseInputs(e, 'app-base-2025'),
+      'if-exists': 'reuse',
+      'copy-to-regions': 'ap-beijing',
+      'cleanup-on-failure': 'true'
+    })
+    expect(run.exitCode).toBe(1)
+    expect(run.outputs['image-id']).toBe(SEED.images.own)
+    expect(run.outputs['image-state']).toBe('NORMAL')
+    const copy = (JSON.parse(run.outputs['images']!) as Record<string, string>)['ap-beijing']!
+    expect(copy).toMatch(/^img-/)
+    expect(run.post?.exitCode).toBe(0)
+    expect(calls(e, 'DeleteImages').map(c => [c.region, c.params.ImageIds])).toEqual([
+      ['ap-beijing', [copy]]
+    ])
+    expect(e.state.getImage(SEED.images.own)?.ImageState).toBe('NORMAL')
+  })
+})
+
+describe('a lost CreateImage answer never claims another run’s image', () => {
+  it('fails with the duplicate name instead of adopting a recent image that was already there', async () => {
+    emu = await emulator()
+    const e = emu
+    // Another run made this name two minutes ago; our first CreateImage never reaches the API.
+    const theirs = e.state.addImage({
+      name: 'app-1.0.0',
+      region: SEED.region,
+      createdTime: new Date(Date.now() - 120_000).toISOString().replace(/\.\d{3}Z$/, 'Z')
+    }).ImageId
+    e.faults.add({ action: 'CreateImage', drop: 'before', times: 1 })
+    const run = await runImageAction({ ...baseInputs(e), 'cleanup-on-failure': 'true' })
+    expect(run.exitCode).toBe(1)
+    expect(run.outputs['image-id']).toBeUndefined()
+    expect(run.annotations.find(a => a.level === 'error')?.message).toMatch(
+      /InvalidImageName\.Duplicate/
+    )
+    expect(run.stdout).not.toContain('adopting')
+    expect(calls(e, 'DeleteImages')).toHaveLength(0)
+    expect(e.state.getImage(theirs)?.ImageState).toBe('NORMAL')
+  })
+
+  it('cleanup-on-failure finds the image of a request whose answer was lost before a cancel', async () => {
+    emu = await emulator()
+    const e = emu
+    const before = new Set(e.state.images(SEED.region).map(i => i.ImageId))
+    // The look-ups are slow, the CreateImage answer is lost after the image is made, and the run is
+    // cancelled while it looks for that image: it never learns the id.
+    e.faults.add({ action: 'DescribeImages', latencyMs: 3_000, times: 2 })
+    e.faults.add({ action: 'CreateImage', drop: 'after', times: 1 })
+    const run = await runImageAction(
+      { ...baseInputs(e), 'cleanup-on-failure': 'true' },
+      { cancelAfterMs: 4_500 }
+    )
+    expect(run.cancelled).toBe(true)
+    expect(run.outputs['image-id']).toBeUndefined()
+    expect(calls(e, 'CreateImage')).toHaveLength(1)
+    const [orphan] = calls(e, 'DeleteImages').map(c => (c.params.ImageIds as string[])[0])
+    expect(orphan).toBeDefined()
+    expect(before.has(orphan!)).toBe(false)
+    expect(run.post?.stdout).toContain(
+      `Image ${orphan} was made by a CreateImage whose answer never arrived`
+    )
+    expect(run.post?.exitCode).toBe(0)
+    expect(e.state.images(SEED.region).filter(i => !before.has(i.ImageId))).toEqual([])
+  })
+})

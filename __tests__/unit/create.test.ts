@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { buildCreateImageRequest, createImage } from '../../src/create.ts'
+import { buildCreateImageRequest, createImage, createWindowStart } from '../../src/create.ts'
 import { ApiCallError } from '../../src/errors.ts'
 import type { ImageSpec } from '../../src/inputs.ts'
 import { fakeApi, fakeClock, scripted, sdkError } from '../../__fixtures__/fakes.ts'
@@ -15,9 +15,16 @@ const spec: ImageSpec = {
   tags: []
 }
 
-function ctx() {
+function ctx(preexisting: string[] = []) {
   const clock = fakeClock()
-  return { clock, random: () => 0.5, deadline: clock.now() + 600_000, log: () => undefined }
+  return {
+    clock,
+    random: () => 0.5,
+    deadline: clock.now() + 600_000,
+    log: () => undefined,
+    preexisting: new Set(preexisting),
+    notBefore: createWindowStart(clock.now())
+  }
 }
 
 const lost = sdkError({ message: 'request to http://127.0.0.1/ failed, reason: socket hang up' })
@@ -148,6 +155,43 @@ describe('createImage', () => {
     const error = await createImage(api, spec, c).catch(e => e)
     expect(error).toBeInstanceOf(ApiCallError)
     expect(error.message).toContain('InvalidImageName.Duplicate')
+  })
+
+  it('never adopts an image that had the name before the first send, however recent', async () => {
+    const c = ctx(['img-theirs00'])
+    let creates = 0
+    const api = fakeApi(action => {
+      if (action === 'DescribeImages') {
+        return {
+          TotalCount: 1,
+          ImageSet: [{ ImageId: 'img-theirs00', ImageName: 'app', CreatedTime: iso(c.clock.now()) }]
+        }
+      }
+      if (++creates === 1) throw lost
+      throw sdkError({ code: 'InvalidImageName.Duplicate', requestId: 'r-dup' })
+    })
+    const error = await createImage(api, spec, c).catch(e => e)
+    expect(error).toBeInstanceOf(ApiCallError)
+    expect(error.message).toContain('InvalidImageName.Duplicate')
+  })
+
+  it('adopts on a duplicate after any failed attempt, not only a lost answer', async () => {
+    const c = ctx()
+    let creates = 0
+    const api = fakeApi(action => {
+      if (action === 'DescribeImages') {
+        return {
+          TotalCount: 1,
+          ImageSet: [{ ImageId: 'img-ours0000', ImageName: 'app', CreatedTime: iso(c.clock.now()) }]
+        }
+      }
+      if (++creates === 1) throw sdkError({ code: 'InternalError' })
+      throw sdkError({ code: 'InvalidImageName.Duplicate' })
+    })
+    await expect(createImage(api, spec, c)).resolves.toMatchObject({
+      kind: 'adopted',
+      imageId: 'img-ours0000'
+    })
   })
 
   it('pages through the fuzzy name matches', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { handleExisting } from '../../src/existing.ts'
+import { handleExisting, snapshotsAreDisposable } from '../../src/existing.ts'
 import type { ImageSpec } from '../../src/inputs.ts'
 import { parseLifecycle } from '../../src/lifecycle-inputs.ts'
 import { InputError } from '../../src/parse.ts'
@@ -56,7 +56,13 @@ describe('handleExisting: replace', () => {
       if (action === 'DescribeImages') {
         polls++
         return {
-          ImageSet: [{ ImageId: 'img-app1', ImageState: polls < 3 ? 'CREATING' : 'NORMAL' }]
+          ImageSet: [
+            {
+              ImageId: 'img-app1',
+              ImageState: polls < 3 ? 'CREATING' : 'NORMAL',
+              Tags: [{ Key: 'github:repository', Value: 'octo-org/octo-repo' }]
+            }
+          ]
         }
       }
       if (action === 'DescribeImageSharePermission') return { SharePermissionSet: [] }
@@ -67,7 +73,8 @@ describe('handleExisting: replace', () => {
       random: () => 0.5,
       deadline: clock.now() + 600_000,
       log: () => undefined,
-      pollMs: 10_000
+      pollMs: 10_000,
+      repository: 'octo-org/octo-repo'
     })
     expect(outcome).toEqual({ kind: 'replaced', imageId: 'img-app1' })
     expect(clock.sleeps).toEqual([10_000, 10_000])
@@ -98,5 +105,30 @@ describe('handleExisting: replace', () => {
       })
     ).rejects.toThrow("Image img-app1 ('app') is still SYNCING after 1m")
     expect(api.calls.some(c => c.action === 'DeleteImages')).toBe(false)
+  })
+})
+
+describe('snapshotsAreDisposable', () => {
+  const fromInstance = { ...spec, instanceId: 'ins-abcd1234', snapshotIds: [] }
+  const madeHere = { Tags: [{ Key: 'github:repository', Value: 'octo-org/octo-repo' }] }
+
+  it('lets the snapshots go with an image this action made here, replaced from an instance', () => {
+    expect(snapshotsAreDisposable(madeHere, fromInstance, 'octo-org/octo-repo')).toBe(true)
+  })
+
+  it.each([
+    ['made elsewhere', { Tags: [{ Key: 'github:repository', Value: 'other/repo' }] }, fromInstance],
+    ['without provenance tags', { Tags: [] }, fromInstance],
+    [
+      'replaced from snapshots',
+      madeHere,
+      { ...spec, instanceId: undefined, snapshotIds: ['snap-aaaa1111'] }
+    ]
+  ])('keeps the snapshots of an image %s', (_, old, next) => {
+    expect(snapshotsAreDisposable(old, next as typeof spec, 'octo-org/octo-repo')).toBe(false)
+  })
+
+  it('keeps them when the repository is unknown', () => {
+    expect(snapshotsAreDisposable(madeHere, fromInstance, undefined)).toBe(false)
   })
 })

@@ -101,6 +101,16 @@ describe('copy-to-regions and share-with-accounts', () => {
     ],
     ['too short', { 'share-with-accounts': '1234' }, 'share-with-accounts', /not an account id/],
     [
+      'more accounts than an image can be shared with',
+      {
+        'share-with-accounts': Array.from({ length: 51 }, (_, i) => String(100000000100 + i)).join(
+          ','
+        )
+      },
+      'share-with-accounts',
+      /lists 51 accounts; an image can be shared with at most 50/
+    ],
+    [
       'a duplicate account',
       { 'share-with-accounts': '100000000002,100000000002' },
       'share-with-accounts',
