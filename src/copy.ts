@@ -1,6 +1,9 @@
 // Stage: copy the NORMAL source image to other regions with one SyncImages, then wait for every
 // copy in its own region, all at once, within the step's one deadline.
-import type { SyncImagesResponse } from 'tencentcloud-sdk-nodejs-cvm/tencentcloud/services/cvm/v20170312/cvm_models.js'
+import type {
+  Image,
+  SyncImagesResponse
+} from 'tencentcloud-sdk-nodejs-cvm/tencentcloud/services/cvm/v20170312/cvm_models.js'
 import { CancelledError } from './clock.ts'
 import { isBusy, unshareAndDelete, waitUntilIdle } from './delete.ts'
 import { ActionFailure, ApiCallError, answerMayBeLost, classify } from './errors.ts'
@@ -42,10 +45,14 @@ export async function copyToRegions(
 ): Promise<void> {
   const regions = published.copies.map(copy => copy.region)
   try {
-    if (ctx.ifExists === 'reuse' || ctx.ifExists === 'replace') {
-      await handleEarlierCopies(source, published.copies, clientFor, ctx.ifExists, ctx)
-    }
-    await startCopies(source, published.copies, clientFor, ctx)
+    const before = await handleEarlierCopies(
+      source,
+      published.copies,
+      clientFor,
+      ctx.ifExists ?? 'fail',
+      ctx
+    )
+    await startCopies(source, published.copies, clientFor, before, ctx)
   } catch (error) {
     if (!(error instanceof ApiCallError)) throw error
     // Only a lookup after a lost answer can fail with some copies already found.
@@ -73,19 +80,32 @@ export async function copyToRegions(
 
 /**
  * A copy of the same name that an earlier run left in a destination region: reused as it is, or
- * deleted so SyncImages can copy again (it refuses a name the region already has).
+ * deleted so SyncImages can copy again (it refuses a name the region already has). With 'fail'
+ * it stays (SyncImages then refuses), but is noted: a lost SyncImages answer must never adopt it.
+ * Returns, per region, the images that had the name before this run copied.
  */
 async function handleEarlierCopies(
   source: CopySource,
   copies: CopyRecord[],
   clientFor: ClientFor,
-  ifExists: 'reuse' | 'replace',
+  ifExists: IfExists,
   ctx: CopyContext
-): Promise<void> {
+): Promise<Map<string, Set<string>>> {
+  const before = new Map<string, Set<string>>()
   for (const copy of copies) {
     const api = clientFor(copy.region)
-    const [earlier] = await findImagesByExactName(api, source.name, ctx)
-    if (!earlier?.ImageId) continue
+    let found: Image[]
+    try {
+      found = await findImagesByExactName(api, source.name, ctx)
+    } catch (error) {
+      // With 'fail' this look-up is only a safeguard: a region that refuses it (unknown, or
+      // not allowed) is left to SyncImages and the polls, whose errors say more.
+      if (ifExists === 'fail' && error instanceof ApiCallError) continue
+      throw error
+    }
+    before.set(copy.region, new Set(found.map(image => image.ImageId ?? '')))
+    const [earlier] = found
+    if (!earlier?.ImageId || ifExists === 'fail') continue
     const id = earlier.ImageId
     const state = earlier.ImageState ?? 'unknown'
     if (ifExists === 'reuse') {
@@ -114,6 +134,7 @@ async function handleEarlierCopies(
       ctx.log(`${copy.region}: deleted ${id}, an earlier copy of '${source.name}', to copy again.`)
     }
   }
+  return before
 }
 
 /** One SyncImages for every region; after a lost answer, copies it made are found by name. */
@@ -121,6 +142,7 @@ async function startCopies(
   source: CopySource,
   copies: CopyRecord[],
   clientFor: ClientFor,
+  before: Map<string, Set<string>>,
   ctx: CopyContext
 ): Promise<void> {
   const api = clientFor(source.region)
@@ -130,7 +152,10 @@ async function startCopies(
   const findCopies = async (adopted: boolean): Promise<void> => {
     for (const copy of pending()) {
       const images = await findImagesByExactName(clientFor(copy.region), source.name, ctx)
-      const found = images.find(image => (createdAt(image) ?? notBefore) >= notBefore)
+      const earlier = before.get(copy.region)
+      const found = images.find(
+        image => !earlier?.has(image.ImageId ?? '') && (createdAt(image) ?? notBefore) >= notBefore
+      )
       if (!found?.ImageId) continue
       Object.assign(copy, { imageId: found.ImageId, state: found.ImageState ?? 'SYNCING' })
       if (adopted) {

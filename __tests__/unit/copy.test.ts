@@ -32,11 +32,14 @@ function setup(handlers: Record<string, Handler>, timeoutMs = 3_600_000) {
 /** A destination that lists `imageId` in `state`, and finds it by name when asked. */
 function destination(imageId: string, states: string[], createdTime?: () => string): Handler {
   let poll = 0
+  let lookups = 0
   return (action, params) => {
     if (action !== 'DescribeImages') throw new Error(`unexpected ${action}`)
     if (params.Filters) {
+      // The first look-up, before SyncImages, finds nothing: the copy does not exist yet.
+      const listed = createdTime && lookups++ > 0
       return {
-        ImageSet: createdTime
+        ImageSet: listed
           ? [
               {
                 ImageId: imageId,
@@ -46,7 +49,7 @@ function destination(imageId: string, states: string[], createdTime?: () => stri
               }
             ]
           : [],
-        TotalCount: createdTime ? 1 : 0
+        TotalCount: listed ? 1 : 0
       }
     }
     const ImageState = states[Math.min(poll++, states.length - 1)]
@@ -85,7 +88,13 @@ describe('copyToRegions', () => {
       ['ap-shanghai', 'img-sh000001', 'NORMAL'],
       ['ap-beijing', 'img-bj000001', 'NORMAL']
     ])
-    expect(apis['ap-beijing']!.calls).toHaveLength(3)
+    // One look-up by name before SyncImages, then three polls.
+    expect(apis['ap-beijing']!.calls.map(c => (c.params.Filters ? 'look-up' : 'poll'))).toEqual([
+      'look-up',
+      'poll',
+      'poll',
+      'poll'
+    ])
     expect(published.copies.every(c => c.elapsedMs! > 0 && !c.failure)).toBe(true)
   })
 
@@ -112,6 +121,38 @@ describe('copyToRegions', () => {
       ['img-bj000001', false]
     ])
     expect(lines.some(l => l.includes('adopting img-sh000001 in ap-shanghai'))).toBe(true)
+  })
+
+  it('never adopts a copy that had the name before SyncImages, however recent', async () => {
+    const { ctx, clock, clientFor } = setup({
+      'ap-guangzhou': (() => {
+        let n = 0
+        return () => {
+          if (n++ === 0) throw sdkError({ message: 'socket hang up' })
+          throw sdkError({ code: 'InvalidImageName.Duplicate', requestId: 'r-dup' })
+        }
+      })(),
+      // Another run's copy, made a minute ago, is listed from the first look-up on.
+      'ap-shanghai': (_action, params) =>
+        params.Filters
+          ? {
+              TotalCount: 1,
+              ImageSet: [
+                {
+                  ImageId: 'img-theirs01',
+                  ImageName: 'app-1',
+                  CreatedTime: new Date(clock.now() - 60_000).toISOString(),
+                  ImageState: 'NORMAL'
+                }
+              ]
+            }
+          : { ImageSet: [] }
+    })
+    const published = newPublished('ap-guangzhou', ['ap-shanghai'], [])
+    const error = await copyToRegions(source, clientFor, published, ctx).catch(e => e)
+    expect(error).toBeInstanceOf(ActionFailure)
+    expect(error.message).toContain('InvalidImageName.Duplicate')
+    expect(published.copies[0]!.imageId).toBeUndefined()
   })
 
   it('does not adopt an older image of the same name', async () => {
