@@ -15,7 +15,8 @@ import { parsePublishSpec, type PublishSpec } from './publish-inputs.ts'
 import { parseLifecycle, type Lifecycle } from './lifecycle-inputs.ts'
 
 /** Every input action.yml declares, in its order. A test keeps the two in step. */
-export const INPUT_NAMES = [
+/** Where and as whom: the same inputs, declared the same way, in both actions. */
+export const CONNECTION_INPUT_NAMES = [
   'region',
   'secret-id',
   'secret-key',
@@ -26,7 +27,11 @@ export const INPUT_NAMES = [
   'role-duration-seconds',
   'oidc-audience',
   'endpoint',
-  'sts-endpoint',
+  'sts-endpoint'
+] as const
+
+export const INPUT_NAMES = [
+  ...CONNECTION_INPUT_NAMES,
   'image-name',
   'instance-id',
   'snapshot-ids',

@@ -30,6 +30,7 @@ import { redactSecrets } from './secrets.ts'
 import { shareWithAccounts } from './share.ts'
 import { writeSummary, type SummaryFacts } from './summary.ts'
 import { NOT_LISTED, formatDuration, waitForImage, type WaitProgress } from './wait.ts'
+import { cancelOnSignals, fail } from './step.ts'
 
 export interface RunDeps {
   clock: Clock
@@ -60,13 +61,7 @@ export async function run(
     config.image.tags = tagsWithProvenance(config.image.tags, deps.env, core.warning)
   }
 
-  const cancel = new AbortController()
-  const onSignal = (signal: NodeJS.Signals): void => {
-    core.info(`Received ${signal}: stopping.`)
-    cancel.abort()
-  }
-  process.on('SIGINT', onSignal)
-  process.on('SIGTERM', onSignal)
+  const cancel = cancelOnSignals()
 
   const transport = new Transport()
   const facts: SummaryFacts = {
@@ -102,8 +97,7 @@ export async function run(
   } finally {
     core.setOutput('images', JSON.stringify(imagesOutput(facts.published!, facts.imageId)))
     transport.dispose()
-    process.off('SIGINT', onSignal)
-    process.off('SIGTERM', onSignal)
+    cancel.dispose()
   }
 }
 
@@ -325,9 +319,4 @@ function explain(error: unknown): { title: string; message: string } {
     title: 'Unexpected error',
     message: error instanceof Error ? error.message : String(error)
   }
-}
-
-function fail(title: string, message: string): void {
-  core.error(message, { title })
-  process.exitCode = core.ExitCode.Failure
 }

@@ -2,22 +2,12 @@
 // endpoint and credentials are the main action's inputs, parsed by the same functions.
 import { parseCredentialPlan, type CredentialPlan } from '../credentials/plan.ts'
 import { parseEndpoint, type Endpoint } from '../endpoint.ts'
-import { parseRegion, parseTags, type Env, type Tag } from '../inputs.ts'
+import { CONNECTION_INPUT_NAMES, parseRegion, parseTags, type Env, type Tag } from '../inputs.ts'
 import { InputError, checkIdFormat, checkLength, parseBoolean, parseList } from '../parse.ts'
 
 /** Every input cleanup/action.yml declares, in its order. A test keeps the two in step. */
 export const CLEANUP_INPUT_NAMES = [
-  'region',
-  'secret-id',
-  'secret-key',
-  'session-token',
-  'role-arn',
-  'oidc-provider-id',
-  'role-session-name',
-  'role-duration-seconds',
-  'oidc-audience',
-  'endpoint',
-  'sts-endpoint',
+  ...CONNECTION_INPUT_NAMES,
   'image-ids',
   'image-name',
   'name-prefix',

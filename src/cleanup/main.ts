@@ -19,6 +19,7 @@ import { planCleanup } from './plan.ts'
 import { removeImages } from './remove.ts'
 import { selectImages } from './select.ts'
 import { writeCleanupSummary, type CleanupFacts } from './summary.ts'
+import { cancelOnSignals, fail } from '../step.ts'
 
 /** Retries of the API calls stop starting after this long. */
 const DEADLINE_MS = 15 * 60_000
@@ -44,13 +45,7 @@ export async function run(
     throw error
   }
 
-  const cancel = new AbortController()
-  const onSignal = (signal: NodeJS.Signals): void => {
-    core.info(`Received ${signal}: stopping.`)
-    cancel.abort()
-  }
-  process.on('SIGINT', onSignal)
-  process.on('SIGTERM', onSignal)
+  const cancel = cancelOnSignals()
   const transport = new Transport()
   const facts: CleanupFacts = {
     region: config.region,
@@ -78,8 +73,7 @@ export async function run(
     core.setOutput('deleted-image-ids', JSON.stringify(facts.removal.deleted))
     await writeCleanupSummary(facts).catch(() => undefined)
     transport.dispose()
-    process.off('SIGINT', onSignal)
-    process.off('SIGTERM', onSignal)
+    cancel.dispose()
   }
 }
 
@@ -139,9 +133,4 @@ async function runStages(
     for (const f of failed) core.error(f.error, { title: `Image ${f.imageId} not deleted` })
     process.exitCode = core.ExitCode.Failure
   }
-}
-
-function fail(title: string, message: string): void {
-  core.error(message, { title })
-  process.exitCode = core.ExitCode.Failure
 }

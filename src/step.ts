@@ -1,0 +1,37 @@
+// What every step does with the runner, whichever action it belongs to: stop when the runner
+// cancels the job, and fail with an annotation title.
+import * as core from '@actions/core'
+
+export interface Cancellation {
+  signal: AbortSignal
+  /** Stops listening for the runner's signals. */
+  dispose(): void
+}
+
+/**
+ * The runner sends SIGINT on cancellation, SIGTERM 7.5 s later and kills the step 2.5 s after
+ * that. Node would exit at once on SIGINT; instead every wait and request is aborted, so the step
+ * can say where it was and exit by itself.
+ */
+export function cancelOnSignals(): Cancellation {
+  const cancel = new AbortController()
+  const onSignal = (signal: NodeJS.Signals): void => {
+    core.info(`Received ${signal}: stopping.`)
+    cancel.abort()
+  }
+  process.on('SIGINT', onSignal)
+  process.on('SIGTERM', onSignal)
+  return {
+    signal: cancel.signal,
+    dispose: () => {
+      process.off('SIGINT', onSignal)
+      process.off('SIGTERM', onSignal)
+    }
+  }
+}
+
+/** core.setFailed, with a title on the annotation. */
+export function fail(title: string, message: string): void {
+  core.error(message, { title })
+  process.exitCode = core.ExitCode.Failure
+}
