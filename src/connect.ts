@@ -26,9 +26,23 @@ const SECRET_ENV = [
   'TENCENTCLOUD_SESSION_TOKEN'
 ]
 
-export function maskCredentials(raw: Partial<Record<string, string>>, env: Env): void {
+function maskCredentials(raw: Partial<Record<string, string>>, env: Env): void {
   for (const name of SECRET_INPUTS) if (raw[name]) maskSecret(raw[name]!.trim())
   for (const name of SECRET_ENV) if (env[name]) maskSecret(env[name]!.trim())
+}
+
+/**
+ * A step's inputs, read before anything else happens, with every credential among them (and in
+ * the environment) registered as a secret before anything can be logged.
+ */
+export function readMaskedInputs<Name extends string>(
+  names: readonly Name[],
+  env: Env
+): Partial<Record<Name, string>> {
+  const raw: Partial<Record<Name, string>> = {}
+  for (const name of names) raw[name] = core.getInput(name)
+  maskCredentials(raw, env)
+  return raw
 }
 
 export interface Session {

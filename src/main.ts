@@ -3,14 +3,14 @@
 // -> wait -> copy -> share -> outputs and summary. A failure leaves cleanup-on-failure to the post
 // step (post.ts).
 import * as core from '@actions/core'
-import { CancelledError, systemClock, type Clock, type Random } from './clock.ts'
-import { connect, loggedRetry, maskCredentials, type Session } from './connect.ts'
+import { CancelledError } from './clock.ts'
+import { connect, loggedRetry, readMaskedInputs, type Session } from './connect.ts'
 import { copyToRegions } from './copy.ts'
 import { createImage, createWindowStart, type CreateOutcome } from './create.ts'
 import { Transport } from './cvm-client.ts'
 import { ActionFailure, ApiCallError } from './errors.ts'
 import { handleExisting, skipCreate, type ExistingOutcome, type SkippedCreate } from './existing.ts'
-import { INPUT_NAMES, parseInputs, type Config, type Env, type RawInputs } from './inputs.ts'
+import { INPUT_NAMES, parseInputs, type Config } from './inputs.ts'
 import { findImagesByExactName } from './lookup.ts'
 import { InputError } from './parse.ts'
 import {
@@ -30,21 +30,12 @@ import { redactSecrets } from './secrets.ts'
 import { shareWithAccounts } from './share.ts'
 import { writeSummary, type SummaryFacts } from './summary.ts'
 import { NOT_LISTED, formatDuration, waitForImage, type WaitProgress } from './wait.ts'
-import { cancelOnSignals, fail } from './step.ts'
+import { cancelOnSignals, fail, realDeps, type StepDeps } from './step.ts'
 
-export interface RunDeps {
-  clock: Clock
-  random: Random
-  env: Env
-}
-
-export async function run(
-  deps: RunDeps = { clock: systemClock, random: Math.random, env: process.env }
-): Promise<void> {
+export async function run(deps: StepDeps = realDeps()): Promise<void> {
   markMainStep()
   // Masks first: nothing may be logged before every credential is registered as a secret.
-  const raw = readInputs()
-  maskCredentials(raw, deps.env)
+  const raw = readMaskedInputs(INPUT_NAMES, deps.env)
 
   const startedAt = deps.clock.now()
   let config: Config
@@ -103,7 +94,7 @@ export async function run(
 
 async function runStages(
   config: Config,
-  deps: RunDeps,
+  deps: StepDeps,
   startedAt: number,
   signal: AbortSignal,
   transport: Transport,
@@ -263,7 +254,7 @@ async function finish(
 /** Copy to other regions, then share the source and every copy: both need a NORMAL image. */
 async function publishStages(
   config: Config,
-  deps: RunDeps,
+  deps: StepDeps,
   connection: { session: Session; transport: Transport; retry: RetryContext },
   imageId: string,
   facts: SummaryFacts
@@ -303,12 +294,6 @@ async function publishStages(
       })
     )
   }
-}
-
-function readInputs(): RawInputs {
-  const raw: RawInputs = {}
-  for (const name of INPUT_NAMES) raw[name] = core.getInput(name)
-  return raw
 }
 
 function explain(error: unknown): { title: string; message: string } {

@@ -3,16 +3,16 @@
 // CREATING, which takes minutes. So the main step only records what it created; this step, which
 // the runner starts after the main step however it ended (post-if: always()), deletes it.
 import * as core from '@actions/core'
-import { systemClock, type Clock, type Random } from './clock.ts'
-import { connect, loggedRetry, maskCredentials } from './connect.ts'
+import { connect, loggedRetry, readMaskedInputs } from './connect.ts'
 import { Transport, type ApiClient } from './cvm-client.ts'
 import { findOwnImage } from './create.ts'
 import { BUSY_STATES, isBusy, unshareAndDelete, waitUntilIdle, type IdleContext } from './delete.ts'
 import { ActionFailure, ApiCallError } from './errors.ts'
-import { INPUT_NAMES, parseInputs, type Config, type Env, type RawInputs } from './inputs.ts'
+import { INPUT_NAMES, parseInputs, type Config, type Env } from './inputs.ts'
 import { InputError } from './parse.ts'
 import { regionalClients } from './regional-clients.ts'
 import { redactSecrets } from './secrets.ts'
+import { realDeps, type StepDeps } from './step.ts'
 import { formatDuration } from './wait.ts'
 
 const STATE_IS_POST = 'isPost'
@@ -96,15 +96,7 @@ export function cleanupNote(config: Config, imageId: string, state: string): str
   return `cleanup-on-failure: the post step deletes ${imageId}${copies}${wait}.`
 }
 
-export interface PostDeps {
-  clock: Clock
-  random: Random
-  env: Env
-}
-
-export async function runPost(
-  deps: PostDeps = { clock: systemClock, random: Math.random, env: process.env }
-): Promise<void> {
+export async function runPost(deps: StepDeps = realDeps()): Promise<void> {
   let imageId = deps.env[`STATE_${STATE_CREATED}`] ?? ''
   const outcome = deps.env[`STATE_${STATE_OUTCOME}`] ?? ''
   const pending = imageId === '' ? savedPendingCreate(deps.env) : undefined
@@ -112,9 +104,7 @@ export async function runPost(
   // Nothing made (or a reused image and no copies), or a run that ended well: nothing to do.
   if ((imageId === '' && !pending && copies.length === 0) || KEPT_OUTCOMES.has(outcome)) return
 
-  const raw: RawInputs = {}
-  for (const name of INPUT_NAMES) raw[name] = core.getInput(name)
-  maskCredentials(raw, deps.env)
+  const raw = readMaskedInputs(INPUT_NAMES, deps.env)
   let config: Config
   try {
     config = parseInputs(raw, deps.env)

@@ -1,6 +1,19 @@
 // What every step does with the runner, whichever action it belongs to: stop when the runner
 // cancels the job, and fail with an annotation title.
 import * as core from '@actions/core'
+import { systemClock, type Clock, type Random } from './clock.ts'
+import type { Env } from './inputs.ts'
+
+/** What a step takes from the world, so tests can give it a clock, randomness and environment. */
+export interface StepDeps {
+  clock: Clock
+  random: Random
+  env: Env
+}
+
+export function realDeps(): StepDeps {
+  return { clock: systemClock, random: Math.random, env: process.env }
+}
 
 export interface Cancellation {
   signal: AbortSignal

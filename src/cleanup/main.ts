@@ -2,40 +2,24 @@
 // inputs -> config -> credentials -> select (every page) -> plan -> unshare and delete -> outputs
 // and summary.
 import * as core from '@actions/core'
-import { CancelledError, systemClock, type Clock, type Random } from '../clock.ts'
-import { connect, loggedRetry, maskCredentials } from '../connect.ts'
+import { CancelledError } from '../clock.ts'
+import { connect, loggedRetry, readMaskedInputs } from '../connect.ts'
 import { Transport } from '../cvm-client.ts'
 import { ApiCallError } from '../errors.ts'
-import type { Env } from '../inputs.ts'
 import { InputError } from '../parse.ts'
 import { formatDuration } from '../wait.ts'
-import {
-  CLEANUP_INPUT_NAMES,
-  parseCleanupInputs,
-  type CleanupConfig,
-  type CleanupRawInputs
-} from './inputs.ts'
+import { CLEANUP_INPUT_NAMES, parseCleanupInputs, type CleanupConfig } from './inputs.ts'
 import { planCleanup } from './plan.ts'
 import { removeImages } from './remove.ts'
 import { selectImages } from './select.ts'
 import { writeCleanupSummary, type CleanupFacts } from './summary.ts'
-import { cancelOnSignals, fail } from '../step.ts'
+import { cancelOnSignals, fail, realDeps, type StepDeps } from '../step.ts'
 
 /** Retries of the API calls stop starting after this long. */
 const DEADLINE_MS = 15 * 60_000
 
-export interface CleanupDeps {
-  clock: Clock
-  random: Random
-  env: Env
-}
-
-export async function run(
-  deps: CleanupDeps = { clock: systemClock, random: Math.random, env: process.env }
-): Promise<void> {
-  const raw: CleanupRawInputs = {}
-  for (const name of CLEANUP_INPUT_NAMES) raw[name] = core.getInput(name)
-  maskCredentials(raw, deps.env)
+export async function run(deps: StepDeps = realDeps()): Promise<void> {
+  const raw = readMaskedInputs(CLEANUP_INPUT_NAMES, deps.env)
 
   let config: CleanupConfig
   try {
@@ -79,7 +63,7 @@ export async function run(
 
 async function runStages(
   config: CleanupConfig,
-  deps: CleanupDeps,
+  deps: StepDeps,
   signal: AbortSignal,
   transport: Transport,
   facts: CleanupFacts
