@@ -8,6 +8,8 @@ import type { ArrivedRequest } from './signature.ts'
 import type { CallOutcome, FaultRule, RecordedCall } from './types.ts'
 
 const MAX_BODY_BYTES = 10 * 1024 * 1024
+/** setTimeout's longest delay. */
+const MAX_TIMER_MS = 2 ** 31 - 1
 
 export interface ServerDeps {
   dispatcher: Dispatcher
@@ -110,6 +112,23 @@ export function createRequestHandler(deps: ServerDeps) {
     const fault = deps.faults.take(summary.action, summary.region)
     if (fault?.latencyMs && !(await deps.sleep(fault.latencyMs))) {
       req.socket.destroy()
+      return
+    }
+    if (fault?.hang) {
+      // Until the client gives up (or the emulator closes): then it is recorded as dropped.
+      const clientGone = new Promise<boolean>(resolve => res.once('close', () => resolve(false)))
+      await Promise.race([clientGone, deps.sleep(MAX_TIMER_MS)])
+      req.socket.destroy()
+      record('dropped', 0, fault)
+      return
+    }
+    if (fault?.body !== undefined) {
+      res.writeHead(200, {
+        'Content-Type': 'application/json',
+        'Content-Length': Buffer.byteLength(fault.body)
+      })
+      res.end(fault.body)
+      record('http-error', 200, fault)
       return
     }
     if (fault?.drop === 'before') {

@@ -179,6 +179,14 @@ export interface FaultRule {
   message?: string
   httpStatus?: number
   drop?: 'before' | 'after'
+  /**
+   * Wait this long before doing the work and answering. The work is done even if the client has
+   * given up by then: a request carried out a while after it arrived.
+   */
   latencyMs?: number
+  /** Never answer: hold the connection open until the client gives up or the emulator closes. */
+  hang?: boolean
+  /** Answer HTTP 200 with this body instead of the API's JSON (a gateway or proxy answering). */
+  body?: string
   region?: string
 }

@@ -1,15 +1,23 @@
-import { readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 
 export const FILE_COMMANDS = ['OUTPUT', 'STATE', 'STEP_SUMMARY', 'ENV', 'PATH'] as const
 export type FileCommand = (typeof FILE_COMMANDS)[number]
 
-/** Creates the empty per-step files and returns the GITHUB_* variables naming them. */
-export function createFileCommandFiles(dir: string, stepName: string): Record<string, string> {
+/**
+ * Creates the empty per-step files and returns the GITHUB_* variables naming them. With
+ * `unwritableSummary` the summary path is a directory, so every write to it fails.
+ */
+export function createFileCommandFiles(
+  dir: string,
+  stepName: string,
+  unwritableSummary = false
+): Record<string, string> {
   const env: Record<string, string> = {}
   for (const command of FILE_COMMANDS) {
     const file = path.join(dir, `${stepName}_${command.toLowerCase()}`)
-    writeFileSync(file, '')
+    if (command === 'STEP_SUMMARY' && unwritableSummary) mkdirSync(file, { recursive: true })
+    else writeFileSync(file, '')
     env[`GITHUB_${command}`] = file
   }
   return env
@@ -90,7 +98,10 @@ export interface FileCommandResults {
 
 /** Reads what the step wrote; a malformed file is reported the way the runner fails the step. */
 export function readFileCommandResults(files: Record<string, string>): FileCommandResults {
-  const read = (command: FileCommand) => readFileSync(files[`GITHUB_${command}`] ?? '', 'utf8')
+  const read = (command: FileCommand) => {
+    const file = files[`GITHUB_${command}`] ?? ''
+    return statSync(file).isDirectory() ? '' : readFileSync(file, 'utf8')
+  }
   const results: FileCommandResults = {
     outputs: {},
     state: {},

@@ -134,7 +134,7 @@ async function runStep(
 ): Promise<{ result: StepResult; pid: number | undefined }> {
   const fileCommandDir = path.join(runnerTemp, '_runner_file_commands')
   mkdirSync(fileCommandDir, { recursive: true })
-  const files = createFileCommandFiles(fileCommandDir, plan.name)
+  const files = createFileCommandFiles(fileCommandDir, plan.name, options.unwritableSummary)
   const commandLog = new CommandLog()
   const processResult = await runNodeProcess({
     script: path.join(metadata.dir, plan.entry),

@@ -25,6 +25,8 @@ export interface RunActionOptions {
   onOutput?: (chunk: string, stream: 'stdout' | 'stderr') => void
   /** Overrides for the `github` context the runner exposes. */
   githubContext?: Partial<GithubContext>
+  /** Makes GITHUB_STEP_SUMMARY a path that cannot be written (a directory), for every step. */
+  unwritableSummary?: boolean
   /** Sets RUNNER_DEBUG=1, as re-running a job with debug logging does. */
   debug?: boolean
 }

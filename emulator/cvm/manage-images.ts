@@ -13,7 +13,7 @@ import { findOwnImage } from './find-image.ts'
 const MAX_DELETE_IDS = 100
 const MAX_NAME_LENGTH = 60
 /** States in which an image is busy and can be neither deleted nor copied. */
-const BUSY_STATES = new Set(['CREATING', 'SYNCING', 'IMPORTING', 'USING'])
+const BUSY_STATES = new Set(['CREATING', 'SYNCING', 'IMPORTING'])
 
 export function deleteImages(context: ActionContext): ActionResult {
   const { params, state } = context
