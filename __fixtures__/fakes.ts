@@ -1,7 +1,7 @@
 // Test doubles for the injected clock, randomness and API client: no real waits, no network.
-import type { Clock } from '../src/clock.ts'
-import { CancelledError } from '../src/clock.ts'
-import type { ApiClient } from '../src/cvm-client.ts'
+import type { Clock } from '../src/runner/clock.ts'
+import { CancelledError } from '../src/runner/clock.ts'
+import type { ApiClient, CallOptions } from '../src/tencent/client.ts'
 
 export interface FakeClock extends Clock {
   sleeps: number[]
@@ -35,20 +35,29 @@ export function sdkError(fields: {
   return Object.assign(new Error(fields.message ?? 'failed'), { requestId: '', ...fields })
 }
 
-export type Handler = (action: string, params: Record<string, unknown>) => unknown
+export type Handler = (
+  action: string,
+  params: Record<string, unknown>,
+  options?: CallOptions
+) => unknown
 
 export interface FakeApi extends ApiClient {
   calls: { action: string; params: Record<string, unknown> }[]
+  /** The options each call came with, in step with `calls`. */
+  options: (CallOptions | undefined)[]
 }
 
 /** Each call goes to the handler; a thrown value is the call's failure. */
 export function fakeApi(handler: Handler): FakeApi {
   const calls: FakeApi['calls'] = []
+  const options: FakeApi['options'] = []
   return {
     calls,
-    call: async <T>(action: string, params: object) => {
+    options,
+    call: async <T>(action: string, params: object, callOptions?: CallOptions) => {
       calls.push({ action, params: params as Record<string, unknown> })
-      return handler(action, params as Record<string, unknown>) as T
+      options.push(callOptions)
+      return handler(action, params as Record<string, unknown>, callOptions) as T
     }
   }
 }

@@ -79,7 +79,7 @@ export function writeNotes(r: Omit<BenchResults, 'notes'>): string[] {
   const n = parallel.options.processes
   if (throttledCreate.some(t => t > 0)) {
     notes.push(
-      `Parallel runs: ${n} jobs cannot all create at once under CreateImage's 10/s, so some are throttled and retried (${throttledCreate.join(', ')} throttled CreateImage calls per round; had each job beyond the first 10 been throttled once and then found a free slot, ${Math.max(0, n - 10)}). The excess comes from jobs throttled together retrying together: after RequestLimitExceeded a retry waits 1 s plus a random part of up to 1 s, 2 s, 4 s... (src/retry.ts), so the first retries of 40 refused jobs still share about two windows. A wider random part would lower the count and slow every throttled job; with a fixed 1 s pause (an earlier policy) the count was about 88.`
+      `Parallel runs: ${n} jobs cannot all create at once under CreateImage's 10/s, so some are throttled and retried (${throttledCreate.join(', ')} throttled CreateImage calls per round; had each job beyond the first 10 been throttled once and then found a free slot, ${Math.max(0, n - 10)}). The excess comes from jobs throttled together retrying together: after RequestLimitExceeded a retry waits 1 s plus a random part of up to 1 s, 2 s, 4 s... (src/tencent/retry.ts), so the first retries of 40 refused jobs still share about two windows. A wider random part would lower the count and slow every throttled job; with a fixed 1 s pause (an earlier policy) the count was about 88.`
     )
   }
   const failedRounds = parallel.rounds.filter(

@@ -1,9 +1,9 @@
 // Polling economy: how long after an image turns NORMAL each waiter notices, and how many
 // DescribeImages calls it spends, for our schedule and the documented schedules of peers.
 // One simulation runs every schedule; ours is the action's own pollDelay/defaultSchedule.
-import { DEFAULT_POLL_INTERVAL_SECONDS } from '../src/inputs.ts'
-import { defaultSchedule, pollDelay } from '../src/schedule.ts'
-import type { Random } from '../src/clock.ts'
+import { DEFAULT_POLL_INTERVAL_SECONDS } from '../src/main/inputs.ts'
+import { defaultSchedule, pollDelay } from '../src/image/schedule.ts'
+import type { Random } from '../src/runner/clock.ts'
 import { seededRandom, spread, type Spread } from './stats.ts'
 
 /** The pause before poll number `index`; index 0 is the first poll after CreateImage answered. */

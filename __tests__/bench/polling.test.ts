@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
-import { DEFAULT_POLL_INTERVAL_SECONDS } from '../../src/inputs.ts'
-import { defaultSchedule } from '../../src/schedule.ts'
-import { waitForImage } from '../../src/wait.ts'
+import { DEFAULT_POLL_INTERVAL_SECONDS } from '../../src/main/inputs.ts'
+import { defaultSchedule } from '../../src/image/schedule.ts'
+import { waitForImage } from '../../src/image/wait.ts'
 import { runPolling, simulate, WAITERS, type Waiter } from '../../bench/polling.ts'
 import { percentile, seededRandom, spread } from '../../bench/stats.ts'
 import { checkPolling } from '../../bench/targets.ts'
@@ -39,7 +39,8 @@ describe('polling economy simulation', () => {
           deadline: since + 3_600_000,
           since,
           schedule: defaultSchedule(DEFAULT_POLL_INTERVAL_SECONDS * 1000),
-          log: () => undefined
+          log: () => undefined,
+          warn: () => undefined
         })
         expect(result.polls).toBe(simulated.calls)
         expect(result.elapsedMs - readyAtMs).toBe(simulated.delayMs)

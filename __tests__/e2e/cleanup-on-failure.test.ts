@@ -10,6 +10,7 @@ import {
   emulator,
   errorAnnotations,
   expectNoSecrets,
+  handedImage,
   runImageAction
 } from './support.ts'
 
@@ -31,7 +32,7 @@ describe('cleanup-on-failure', () => {
     })
     expect(run.exitCode).toBe(1)
     const id = run.outputs['image-id']!
-    expect(run.state['created-image-id']).toBe(id)
+    expect(handedImage(run)).toBe(id)
     expect(run.state['outcome']).toBe('failed')
     expect(run.stdout).toContain(`cleanup-on-failure: the post step deletes ${id}.`)
     expect(run.post?.exitCode).toBe(0)

@@ -24,7 +24,11 @@ describe('if-exists: reuse', () => {
     expect(calls(emu).map(c => c.action)).toEqual(['DescribeImages'])
     expect(run.summary).toContain('existing image reused')
     // Not created by this run: the post step has nothing to clean up.
-    expect(run.state['created-image-id']).toBeUndefined()
+    expect(JSON.parse(run.state['image']!)).toEqual({
+      region: SEED.region,
+      imageId: SEED.images.own,
+      made: false
+    })
   })
 
   it('never takes a near-miss name: app-base is not app-base-2025', async () => {

@@ -1,14 +1,50 @@
 // Shared set-up for the end-to-end tests: the real dist/index.js, run as the runner runs it,
 // against the emulator over real HTTP.
-import { expect } from '@jest/globals'
+import { afterEach, expect } from '@jest/globals'
 import { SEED, TEST_CREDENTIALS, startEmulator } from '../../emulator/index.ts'
 import type { Emulator, EmulatorOptions } from '../../emulator/index.ts'
-import { runAction, type ActionRun, type RunActionOptions } from '../../harness/index.ts'
+import {
+  runAction,
+  type ActionRun,
+  type RunActionOptions,
+  type StepResult
+} from '../../harness/index.ts'
 
 export { SEED, TEST_CREDENTIALS }
 
 export async function emulator(options: EmulatorOptions = {}): Promise<Emulator> {
   return startEmulator({ createMs: 300, ...options })
+}
+
+/**
+ * The emulators a test file starts, each closed after its test: call at the top of a file, then
+ * `const emu = await start()` in each test.
+ */
+export function emulatorFixture(): (options?: EmulatorOptions) => Promise<Emulator> {
+  const started: Emulator[] = []
+  afterEach(async () => {
+    await Promise.all(started.splice(0).map(e => e.close()))
+  })
+  return async options => {
+    const emu = await emulator(options)
+    started.push(emu)
+    return emu
+  }
+}
+
+/** Resolves once `predicate` holds, checking every 20 ms; fails after `timeoutMs`. */
+export async function until(predicate: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const start = Date.now()
+  while (!predicate()) {
+    if (Date.now() - start > timeoutMs) throw new Error('until: the condition never held')
+    await new Promise(resolve => setTimeout(resolve, 20))
+  }
+}
+
+/** The image id the main step handed to the post step, if any. */
+export function handedImage(run: ActionRun): string | undefined {
+  const image = JSON.parse(run.state['image'] || 'null') as { imageId?: string } | null
+  return image?.imageId
 }
 
 /** Inputs a typical release workflow passes, pointed at the emulator. */
@@ -62,6 +98,6 @@ export function expectNoSecrets(run: ActionRun, secrets: string[]): void {
   }
 }
 
-export function errorAnnotations(run: ActionRun) {
+export function errorAnnotations(run: StepResult) {
   return run.annotations.filter(a => a.level === 'error')
 }

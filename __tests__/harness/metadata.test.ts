@@ -6,7 +6,7 @@ import path from 'node:path'
 import { parse } from 'yaml'
 import { REPOSITORY_ROOT } from '../../harness/index.ts'
 import { CLEANUP_INPUT_NAMES } from '../../src/cleanup/inputs.ts'
-import { INPUT_NAMES } from '../../src/inputs.ts'
+import { INPUT_NAMES } from '../../src/main/inputs.ts'
 
 interface Metadata {
   inputs: Record<string, { default?: string; required?: boolean }>

@@ -3,7 +3,7 @@ import type { Image } from 'tencentcloud-sdk-nodejs-cvm/tencentcloud/services/cv
 import { parseCleanupInputs, parseDuration } from '../../src/cleanup/inputs.ts'
 import { planCleanup } from '../../src/cleanup/plan.ts'
 import { matches } from '../../src/cleanup/select.ts'
-import { InputError } from '../../src/parse.ts'
+import { InputError } from '../../src/runner/inputs.ts'
 
 const keys = { 'secret-id': 'AKIDexampleexampleexampleexample1234', 'secret-key': 'k'.repeat(32) }
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
-import { copyToRegions, type CopyContext } from '../../src/copy.ts'
-import { ActionFailure } from '../../src/errors.ts'
-import { newPublished } from '../../src/published.ts'
-import { defaultSchedule } from '../../src/schedule.ts'
+import { copyToRegions, type CopyContext, type RegionClaim } from '../../src/publish/copy.ts'
+import { ActionFailure } from '../../src/runner/failure.ts'
+import { newPublished } from '../../src/publish/published.ts'
+import { defaultSchedule } from '../../src/image/schedule.ts'
 import {
   fakeApi,
   fakeClock,
@@ -16,6 +16,10 @@ const source = { region: 'ap-guangzhou', imageId: 'img-src00001', name: 'app-1' 
 function setup(handlers: Record<string, Handler>, timeoutMs = 3_600_000) {
   const clock = fakeClock()
   const lines: string[] = []
+  const warnings: string[] = []
+  /** What the watch was told, in order: 'sending <regions>', 'known', 'settled'. */
+  const events: string[] = []
+  const sent: RegionClaim[][] = []
   const apis: Record<string, FakeApi> = {}
   for (const [region, handler] of Object.entries(handlers)) apis[region] = fakeApi(handler)
   const ctx: CopyContext = {
@@ -23,10 +27,21 @@ function setup(handlers: Record<string, Handler>, timeoutMs = 3_600_000) {
     random: () => 0,
     deadline: clock.now() + timeoutMs,
     schedule: defaultSchedule(8_000),
-    log: message => lines.push(message)
+    log: message => lines.push(message),
+    warn: message => warnings.push(message),
+    watch: {
+      sending: claims => {
+        events.push(`sending ${claims.map(c => c.region).join(',')}`)
+        sent.push(claims)
+      },
+      settled: () => events.push('settled'),
+      known: () => events.push('known')
+    },
+    ifExists: 'fail',
+    pollMs: 8_000
   }
   const clientFor = (region: string) => apis[region]!
-  return { clock, lines, apis, ctx, clientFor }
+  return { clock, lines, warnings, events, sent, apis, ctx, clientFor }
 }
 
 /** A destination that lists `imageId` in `state`, and finds it by name when asked. */
@@ -59,7 +74,7 @@ function destination(imageId: string, states: string[], createdTime?: () => stri
 
 describe('copyToRegions', () => {
   it('sends one SyncImages for every region and waits for each copy in its own region', async () => {
-    const { ctx, apis, clientFor } = setup({
+    const { ctx, apis, clientFor, clock, events, sent } = setup({
       'ap-guangzhou': () => ({
         ImageSet: [
           { ImageId: 'img-sh000001', Region: 'ap-shanghai' },
@@ -71,8 +86,17 @@ describe('copyToRegions', () => {
       'ap-beijing': destination('img-bj000001', ['SYNCING', 'SYNCING', 'NORMAL'])
     })
     const published = newPublished('ap-guangzhou', ['ap-shanghai', 'ap-beijing'], [])
-    let started = 0
-    await copyToRegions(source, clientFor, published, { ...ctx, onStarted: () => started++ })
+    // The ids the watch could read in published when it was told they were known.
+    const idsWhenKnown: (string | undefined)[][] = []
+    const watch = {
+      ...ctx.watch,
+      known: () => {
+        ctx.watch.known()
+        idsWhenKnown.push(published.copies.map(c => c.imageId))
+      }
+    }
+    const sentAt = clock.now()
+    await copyToRegions(source, clientFor, published, { ...ctx, watch })
     expect(apis['ap-guangzhou']!.calls).toEqual([
       {
         action: 'SyncImages',
@@ -83,7 +107,16 @@ describe('copyToRegions', () => {
         }
       }
     ])
-    expect(started).toBe(1)
+    // Told before SyncImages left, with what each region's copy may be; then, once, of the ids
+    // (before the wait), and that the send is settled.
+    expect(events).toEqual(['sending ap-shanghai,ap-beijing', 'known', 'settled'])
+    expect(sent[0]).toEqual(
+      ['ap-shanghai', 'ap-beijing'].map(region => ({
+        region,
+        claim: { name: 'app-1', notBefore: sentAt - 5 * 60_000, preexisting: [], tags: [] }
+      }))
+    )
+    expect(idsWhenKnown).toEqual([['img-sh000001', 'img-bj000001']])
     expect(published.copies.map(c => [c.region, c.imageId, c.state])).toEqual([
       ['ap-shanghai', 'img-sh000001', 'NORMAL'],
       ['ap-beijing', 'img-bj000001', 'NORMAL']
@@ -99,7 +132,7 @@ describe('copyToRegions', () => {
   })
 
   it('after a lost SyncImages answer, adopts the copies it made and resends for the others', async () => {
-    const { ctx, clock, apis, clientFor, lines } = setup({
+    const { ctx, clock, apis, clientFor, lines, events } = setup({
       'ap-guangzhou': (() => {
         let n = 0
         return (_action: string, params: Record<string, unknown>) => {
@@ -121,10 +154,18 @@ describe('copyToRegions', () => {
       ['img-bj000001', false]
     ])
     expect(lines.some(l => l.includes('adopting img-sh000001 in ap-shanghai'))).toBe(true)
+    // The resend claims only the region still without a copy. An answer was lost, so the watch is
+    // never told the sends are settled: the copies it was told are known account for them.
+    expect(events).toEqual([
+      'sending ap-shanghai,ap-beijing',
+      'known',
+      'sending ap-beijing',
+      'known'
+    ])
   })
 
   it('never adopts a copy that had the name before SyncImages, however recent', async () => {
-    const { ctx, clock, clientFor } = setup({
+    const { ctx, clock, clientFor, events, sent } = setup({
       'ap-guangzhou': (() => {
         let n = 0
         return () => {
@@ -153,6 +194,13 @@ describe('copyToRegions', () => {
     expect(error).toBeInstanceOf(ActionFailure)
     expect(error.message).toContain('InvalidImageName.Duplicate')
     expect(published.copies[0]!.imageId).toBeUndefined()
+    // The claim names what had the name before; a lost answer leaves the send unsettled.
+    expect(sent[0]![0]!.claim.preexisting).toEqual(['img-theirs01'])
+    expect(events).not.toContain('settled')
+    expect(events.filter(e => e.startsWith('sending'))).toEqual([
+      'sending ap-shanghai',
+      'sending ap-shanghai'
+    ])
   })
 
   it('does not adopt an older image of the same name', async () => {
@@ -236,7 +284,7 @@ describe('copyToRegions', () => {
   })
 
   it('turns a refused SyncImages into an error that names the regions', async () => {
-    const { ctx, clientFor } = setup({
+    const { ctx, clientFor, events } = setup({
       'ap-guangzhou': () => {
         throw sdkError({
           code: 'InvalidRegion.NotFound',
@@ -252,5 +300,42 @@ describe('copyToRegions', () => {
       /^Copying img-src00001 to ap-nowhere failed, so nothing was copied or shared\. .*RequestId: r-9.*copy-to-regions/
     )
     expect(published.copies[0]!.state).toBe('NOT_COPIED')
+    // The region's look-up failed, so it gets no claim (nothing there may ever be adopted or
+    // handed on for deleting); the definite refusal settles the send.
+    expect(events).toEqual(['sending ', 'settled'])
+  })
+
+  it('warns about a state it does not know, naming the region, and goes on waiting', async () => {
+    const { ctx, clientFor, warnings } = setup({
+      'ap-guangzhou': () => ({ ImageSet: [{ ImageId: 'img-sh000001', Region: 'ap-shanghai' }] }),
+      'ap-shanghai': destination('img-sh000001', ['SOMETHING_NEW', 'SOMETHING_NEW', 'NORMAL'])
+    })
+    const published = newPublished('ap-guangzhou', ['ap-shanghai'], [])
+    await copyToRegions(source, clientFor, published, ctx)
+    expect(published.copies[0]!.state).toBe('NORMAL')
+    expect(warnings).toHaveLength(1)
+    expect(warnings[0]).toMatch(/^ap-shanghai: img-sh000001 is in state 'SOMETHING_NEW'/)
+  })
+
+  it('fails naming the region whose copy was deleted while it was waited for', async () => {
+    let polls = 0
+    const { ctx, clientFor } = setup({
+      'ap-guangzhou': () => ({ ImageSet: [{ ImageId: 'img-sh000001', Region: 'ap-shanghai' }] }),
+      'ap-shanghai': (_action, params) => {
+        if (params.Filters) return { ImageSet: [], TotalCount: 0 }
+        // Listed once, then never again.
+        return polls++ === 0
+          ? { ImageSet: [{ ImageId: 'img-sh000001', ImageName: 'app-1', ImageState: 'SYNCING' }] }
+          : { ImageSet: [] }
+      }
+    })
+    const published = newPublished('ap-guangzhou', ['ap-shanghai'], [])
+    const error = await copyToRegions(source, clientFor, published, ctx).catch(e => e)
+    expect(error).toBeInstanceOf(ActionFailure)
+    expect(error.title).toBe('Image copy failed')
+    expect(error.message).toContain(
+      'ap-shanghai: Image img-sh000001 was SYNCING and is no longer listed'
+    )
+    expect(published.copies[0]!.timedOut).toBeUndefined()
   })
 })

@@ -4,7 +4,7 @@ import {
   parseCredentialPlan,
   type CredentialInputs
 } from '../../src/credentials/plan.ts'
-import { InputError } from '../../src/parse.ts'
+import { InputError } from '../../src/runner/inputs.ts'
 
 const ROLE = 'qcs::cam::uin/100000000001:roleName/image-baker'
 const KEYS = { 'secret-id': 'AKIDexample00000000000000000000001', 'secret-key': 'k'.repeat(32) }

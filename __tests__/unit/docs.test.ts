@@ -2,7 +2,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import { parse } from 'yaml'
-import { INPUT_NAMES } from '../../src/inputs.ts'
+import { INPUT_NAMES } from '../../src/main/inputs.ts'
 
 interface ActionYml {
   inputs: Record<string, { description: string; required?: boolean; default?: string }>

@@ -1,5 +1,10 @@
 import { describe, expect, it } from '@jest/globals'
-import { ApiCallError, answerMayBeLost, classify, describeFailure } from '../../src/errors.ts'
+import {
+  ApiCallError,
+  answerMayBeLost,
+  classify,
+  describeFailure
+} from '../../src/tencent/errors.ts'
 import { sdkError } from '../../__fixtures__/fakes.ts'
 
 function messageFor(fields: Parameters<typeof sdkError>[0]): string {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
-import { parseInputs, parseTags, type RawInputs } from '../../src/inputs.ts'
-import { InputError } from '../../src/parse.ts'
+import { parseTags } from '../../src/image/tags.ts'
+import { parseInputs, type InputName, type RawInputs } from '../../src/main/inputs.ts'
+import { parseCleanupInputs, type CleanupInputName } from '../../src/cleanup/inputs.ts'
+import { InputError, refuseControlCharacters } from '../../src/runner/inputs.ts'
 
 const base: RawInputs = {
   region: 'ap-guangzhou',
@@ -227,6 +229,176 @@ describe('parseInputs', () => {
     it('never puts a credential in a message', () => {
       const e = inputErrorOf({ 'secret-key': 'has space' })
       expect(e.message).not.toContain('has space')
+    })
+  })
+})
+
+/** The InputError `fn` throws. */
+function refusal(fn: () => unknown): InputError {
+  try {
+    fn()
+  } catch (error) {
+    if (error instanceof InputError) return error
+    throw error
+  }
+  throw new Error('expected an InputError')
+}
+
+describe('refuseControlCharacters', () => {
+  const lists = ['tags', 'snapshot-ids']
+
+  it('refuses a line break in a text input, naming the input and not quoting the value', () => {
+    const e = refusal(() =>
+      refuseControlCharacters({ 'image-name': 'app\n::set-output name=x::evil' }, lists)
+    )
+    expect(e.input).toBe('image-name')
+    expect(e.message).toMatch(/^Input 'image-name': contains a line break at position 4\./)
+    expect(e.message).not.toContain('app')
+    expect(e.message).not.toContain('set-output')
+    expect(e.message).not.toContain('evil')
+  })
+
+  it.each([
+    ['\r', 'app\rx'],
+    ['\r\n', 'app\r\nx']
+  ])('refuses %j as a line break too', (_, value) => {
+    expect(
+      refusal(() => refuseControlCharacters({ 'image-name': value }, lists)).message
+    ).toContain('contains a line break at position 4')
+  })
+
+  it('allows line breaks around a text input, which is trimmed before use', () => {
+    expect(() => refuseControlCharacters({ 'image-name': '\napp\r\n' }, lists)).not.toThrow()
+  })
+
+  it('allows line breaks (and tabs) between the items of a list input', () => {
+    expect(() =>
+      refuseControlCharacters(
+        { tags: 'team=infra\nrelease=v1\r\nci=pr\rx=y\n', 'snapshot-ids': 'snap-a\tsnap-b' },
+        lists
+      )
+    ).not.toThrow()
+  })
+
+  it.each<[string, string, string]>([
+    ['ESC', '\x1b', 'U+001B'],
+    ['NUL', '\x00', 'U+0000'],
+    ['BEL', '\x07', 'U+0007'],
+    ['DEL', '\x7f', 'U+007F'],
+    ['NEL (C1)', '\u0085', 'U+0085'],
+    ['CSI (C1)', '\u009b', 'U+009B']
+  ])('refuses %s in text and list inputs alike', (_, char, code) => {
+    for (const [name, value] of [
+      ['image-name', `app${char}x`],
+      ['tags', `team=infra\napp${char}x=y`]
+    ] as const) {
+      const e = refusal(() => refuseControlCharacters({ [name]: value }, lists))
+      expect(e.input).toBe(name)
+      expect(e.message).toContain(`contains the control character ${code}`)
+      expect(e.message).not.toContain('app')
+    }
+  })
+
+  it('says a list may put each item on a line of its own', () => {
+    const e = refusal(() => refuseControlCharacters({ tags: 'a=1\x1b' }, lists))
+    expect(e.message).toContain('this list may put each item on a line of its own')
+    const text = refusal(() => refuseControlCharacters({ 'image-name': 'a\x1b' }, lists))
+    expect(text.message).not.toContain('this list')
+  })
+
+  it('never quotes a credential', () => {
+    const e = refusal(() =>
+      refuseControlCharacters({ 'secret-key': 'keyexample\nexampleexample1' }, lists)
+    )
+    expect(e.input).toBe('secret-key')
+    expect(e.message).not.toContain('keyexample')
+    expect(e.message).not.toContain('exampleexample1')
+  })
+
+  it('passes printable text, Chinese included, and skips empty or missing inputs', () => {
+    expect(() =>
+      refuseControlCharacters(
+        { 'image-name': '应用-镜像 1.2', 'image-description': '', tags: undefined },
+        lists
+      )
+    ).not.toThrow()
+  })
+})
+
+describe("control characters in the actions' inputs", () => {
+  it('parseInputs refuses a line break in image-name before anything else is read', () => {
+    // region is empty too: the line break is found first.
+    const e = inputErrorOf({ region: '', 'image-name': 'app\n::add-mask::x' })
+    expect(e.input).toBe('image-name')
+    expect(e.message).toContain('line break')
+    expect(e.message).not.toContain('add-mask')
+  })
+
+  it.each<[InputName, string]>([
+    ['image-description', 'nightly\nbuild'],
+    ['image-family', 'app\u0085daily'],
+    ['secret-key', 'keyexample\rexampleexample1'],
+    ['tags', 'team=infra\n\x1bx=y'],
+    ['copy-to-regions', 'ap-shanghai\n\u0085ap-beijing']
+  ])('parseInputs refuses a control character in %s', (input, value) => {
+    const e = inputErrorOf({ [input]: value })
+    expect(e.input).toBe(input)
+    expect(e.message).toMatch(/contains (a line break|the control character U\+00(1B|85))/)
+  })
+
+  it('parseInputs takes list inputs one item a line', () => {
+    const config = parse({
+      'instance-id': '',
+      'snapshot-ids': 'snap-aaaa1111\r\nsnap-bbbb2222',
+      tags: 'team=infra\nci=pr'
+    })
+    expect(config.image.snapshotIds).toEqual(['snap-aaaa1111', 'snap-bbbb2222'])
+    expect(config.image.tags).toEqual([
+      { Key: 'team', Value: 'infra' },
+      { Key: 'ci', Value: 'pr' }
+    ])
+  })
+
+  const cleanup = (raw: Record<string, string>) =>
+    parseCleanupInputs(
+      {
+        region: 'ap-guangzhou',
+        'secret-id': base['secret-id'],
+        'secret-key': base['secret-key'],
+        ...raw
+      },
+      {}
+    )
+
+  it('parseCleanupInputs refuses a line break in image-name, naming it', () => {
+    const e = refusal(() => cleanup({ 'image-name': 'app\n::add-mask::x' }))
+    expect(e.input).toBe('image-name')
+    expect(e.message).toContain('line break')
+    expect(e.message).not.toContain('add-mask')
+  })
+
+  it.each<[CleanupInputName, string]>([
+    ['name-prefix', 'pr-\x1b'],
+    ['tags', 'ci=pr\n\u0085x=y'],
+    ['image-ids', 'img-aaaa1111\n\x1bimg-bbbb2222'],
+    ['older-than', '7d\n12h']
+  ])('parseCleanupInputs refuses a control character in %s', (input, value) => {
+    const e = refusal(() => cleanup({ 'image-name': 'app', [input]: value }))
+    expect(e.input).toBe(input)
+    expect(e.message).toMatch(/contains (a line break|the control character U\+00(1B|85))/)
+  })
+
+  it('parseCleanupInputs takes image-ids and tags one item a line', () => {
+    expect(cleanup({ 'image-ids': 'img-aaaa1111\nimg-bbbb2222' }).selector).toEqual({
+      by: 'ids',
+      imageIds: ['img-aaaa1111', 'img-bbbb2222']
+    })
+    expect(cleanup({ tags: 'ci=pr\r\nteam=infra' }).selector).toEqual({
+      by: 'filters',
+      tags: [
+        { Key: 'ci', Value: 'pr' },
+        { Key: 'team', Value: 'infra' }
+      ]
     })
   })
 })

@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
-import { handleExisting, snapshotsAreDisposable } from '../../src/existing.ts'
-import type { ImageSpec } from '../../src/inputs.ts'
-import { parseLifecycle } from '../../src/lifecycle-inputs.ts'
-import { InputError } from '../../src/parse.ts'
+import { handleExisting, snapshotsAreDisposable } from '../../src/image/if-exists.ts'
+import type { ImageSpec } from '../../src/image/spec.ts'
+import { parseLifecycle } from '../../src/main/lifecycle.ts'
+import { InputError } from '../../src/runner/inputs.ts'
 import { fakeApi, fakeClock } from '../../__fixtures__/fakes.ts'
 
 const parse = (raw: Record<string, string>) => parseLifecycle(name => raw[name] ?? '')
@@ -68,7 +68,7 @@ describe('handleExisting: replace', () => {
       if (action === 'DescribeImageSharePermission') return { SharePermissionSet: [] }
       return {}
     })
-    const outcome = await handleExisting(api, spec, 'replace', {
+    const { outcome, found } = await handleExisting(api, spec, 'replace', {
       clock,
       random: () => 0.5,
       deadline: clock.now() + 600_000,
@@ -77,6 +77,8 @@ describe('handleExisting: replace', () => {
       repository: 'octo-org/octo-repo'
     })
     expect(outcome).toEqual({ kind: 'replaced', imageId: 'img-app1' })
+    // Every image that had the name, as listed before anything was deleted; not the fuzzy match.
+    expect(found).toEqual([{ ImageId: 'img-app1', ImageName: 'app', ImageState: 'CREATING' }])
     expect(clock.sleeps).toEqual([10_000, 10_000])
     expect(api.calls.at(-1)).toEqual({
       action: 'DeleteImages',
@@ -105,6 +107,77 @@ describe('handleExisting: replace', () => {
       })
     ).rejects.toThrow("Image img-app1 ('app') is still SYNCING after 1m")
     expect(api.calls.some(c => c.action === 'DeleteImages')).toBe(false)
+  })
+})
+
+describe('handleExisting: fail', () => {
+  const context = () => {
+    const clock = fakeClock()
+    return { clock, random: () => 0.5, deadline: clock.now() + 600_000, pollMs: 10_000 }
+  }
+
+  it('looks the name up, leaves a taken name to CreateImage, and says what had it', async () => {
+    const lines: string[] = []
+    const api = fakeApi(() => ({
+      TotalCount: 2,
+      ImageSet: [
+        { ImageId: 'img-app2', ImageName: 'app-2', ImageState: 'NORMAL' },
+        { ImageId: 'img-app1', ImageName: 'app', ImageState: 'NORMAL' }
+      ]
+    }))
+    const existing = await handleExisting(api, spec, 'fail', {
+      ...context(),
+      log: line => lines.push(line)
+    })
+    expect(existing).toEqual({
+      outcome: { kind: 'none' },
+      found: [{ ImageId: 'img-app1', ImageName: 'app', ImageState: 'NORMAL' }]
+    })
+    expect(api.calls.map(c => [c.action, c.params.Filters])).toEqual([
+      [
+        'DescribeImages',
+        [
+          { Name: 'image-name', Values: ['app'] },
+          { Name: 'image-type', Values: ['PRIVATE_IMAGE'] }
+        ]
+      ]
+    ])
+    expect(lines).toEqual([])
+  })
+
+  it('finds nothing when the name is free', async () => {
+    const api = fakeApi(() => ({ TotalCount: 0, ImageSet: [] }))
+    const existing = await handleExisting(api, spec, 'fail', { ...context(), log: () => undefined })
+    expect(existing).toEqual({ outcome: { kind: 'none' }, found: [] })
+    expect(api.calls).toHaveLength(1)
+  })
+
+  it('sends nothing for a dry run', async () => {
+    const api = fakeApi(() => {
+      throw new Error('no call expected')
+    })
+    const existing = await handleExisting(api, { ...spec, dryRun: true }, 'fail', {
+      ...context(),
+      log: () => undefined
+    })
+    expect(existing).toEqual({ outcome: { kind: 'none' }, found: [] })
+    expect(api.calls).toEqual([])
+  })
+})
+
+describe('handleExisting: reuse', () => {
+  it('adopts the image that has the name, and says it was found', async () => {
+    const clock = fakeClock()
+    const image = { ImageId: 'img-app1', ImageName: 'app', ImageState: 'NORMAL' }
+    const api = fakeApi(() => ({ TotalCount: 1, ImageSet: [image] }))
+    const existing = await handleExisting(api, spec, 'reuse', {
+      clock,
+      random: () => 0.5,
+      deadline: clock.now() + 600_000,
+      log: () => undefined,
+      pollMs: 10_000
+    })
+    expect(existing).toEqual({ outcome: { kind: 'reuse', image }, found: [image] })
   })
 })
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import { checkTag } from '../../src/inputs.ts'
-import { mergeTags, provenanceTags, readRunContext, tagValue } from '../../src/provenance.ts'
+import { checkTag } from '../../src/image/tags.ts'
+import { mergeTags, provenanceTags, readRunContext, tagValue } from '../../src/image/provenance.ts'
 
 const env = {
   GITHUB_REPOSITORY: 'octo-org/web',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import { parseInputs, type RawInputs } from '../../src/inputs.ts'
-import { InputError } from '../../src/parse.ts'
+import { parseInputs, type RawInputs } from '../../src/main/inputs.ts'
+import { InputError } from '../../src/runner/inputs.ts'
 
 const base: RawInputs = {
   region: 'ap-guangzhou',

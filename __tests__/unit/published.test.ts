@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import { regionRows, shareNotes } from '../../src/publish-summary.ts'
-import { imagesOutput, madeCopies, newPublished } from '../../src/published.ts'
+import { regionRows, shareNotes } from '../../src/publish/summary.ts'
+import { imagesOutput, madeCopies, newPublished } from '../../src/publish/published.ts'
 
 function example() {
   const published = newPublished(

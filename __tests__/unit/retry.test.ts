@@ -1,8 +1,15 @@
 import { describe, expect, it } from '@jest/globals'
-import { CancelledError } from '../../src/clock.ts'
-import { ApiCallError } from '../../src/errors.ts'
-import { DEFAULT_RETRY, backoffDelay, withRetry, type RetryContext } from '../../src/retry.ts'
-import { fakeClock, sdkError, type FakeClock } from '../../__fixtures__/fakes.ts'
+import { CancelledError } from '../../src/runner/clock.ts'
+import { ApiCallError } from '../../src/tencent/errors.ts'
+import {
+  DEFAULT_RETRY,
+  backoffDelay,
+  callOptions,
+  request,
+  withRetry,
+  type RetryContext
+} from '../../src/tencent/retry.ts'
+import { fakeApi, fakeClock, scripted, sdkError, type FakeClock } from '../../__fixtures__/fakes.ts'
 
 function context(
   overrides: Partial<Omit<RetryContext, 'clock'>> & { clock?: FakeClock } = {}
@@ -131,5 +138,35 @@ describe('withRetry', () => {
     const e = sdkError({ code: 'InternalError' })
     await withRetry('DescribeImages', failing(e, e), ctx)
     expect(seen).toEqual(['DescribeImages#1', 'DescribeImages#2'])
+  })
+})
+
+describe('request', () => {
+  it('sends each attempt with the cancellation and the time left at that moment', async () => {
+    const abort = new AbortController()
+    const ctx = context({ signal: abort.signal })
+    const first = callOptions(ctx)
+    const api = fakeApi(scripted(sdkError({ code: 'InternalError' }), { RequestId: 'r-1' }))
+    await expect(request(api, 'DescribeImages', { Limit: 1 }, ctx)).resolves.toEqual({
+      RequestId: 'r-1'
+    })
+    expect(api.calls).toEqual([
+      { action: 'DescribeImages', params: { Limit: 1 } },
+      { action: 'DescribeImages', params: { Limit: 1 } }
+    ])
+    expect(api.options).toEqual([
+      first,
+      { signal: abort.signal, timeoutMs: first.timeoutMs! - 250 }
+    ])
+    expect(ctx.clock.sleeps).toEqual([250])
+    expect(api.options.every(o => o?.signal === abort.signal)).toBe(true)
+  })
+
+  it('counts the time left from the deadline', () => {
+    const ctx = context()
+    const before = callOptions(ctx).timeoutMs!
+    ctx.clock.advance(1_000)
+    expect(callOptions(ctx).timeoutMs).toBe(before - 1_000)
+    expect(callOptions({ ...ctx, deadline: ctx.deadline + 2_000 }).timeoutMs).toBe(before + 1_000)
   })
 })

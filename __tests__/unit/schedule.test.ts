@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { defaultSchedule, pollDelay } from '../../src/schedule.ts'
+import { defaultSchedule, pollDelay } from '../../src/image/schedule.ts'
 
 describe('poll schedule', () => {
   it('starts short and grows to the poll interval', () => {

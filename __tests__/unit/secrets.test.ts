@@ -1,5 +1,5 @@
 import { describe, expect, it, jest } from '@jest/globals'
-import { maskSecret, redactSecrets } from '../../src/secrets.ts'
+import { maskSecret, redactSecrets } from '../../src/runner/secrets.ts'
 
 describe('redactSecrets', () => {
   it('cuts every masked value out of a message, longest first', () => {

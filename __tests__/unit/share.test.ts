@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
-import { ActionFailure, isAccountRefused } from '../../src/errors.ts'
-import { newPublished } from '../../src/published.ts'
-import { shareWithAccounts, type ShareContext } from '../../src/share.ts'
+import { ActionFailure } from '../../src/runner/failure.ts'
+import { isAccountRefused } from '../../src/tencent/errors.ts'
+import { newPublished } from '../../src/publish/published.ts'
+import { shareWithAccounts, type ShareContext } from '../../src/publish/share.ts'
 import {
   fakeApi,
   fakeClock,

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { Transport } from '../../src/cvm-client.ts'
+import { Transport } from '../../src/tencent/client.ts'
 
 let transport: Transport | undefined
 

@@ -4,8 +4,9 @@ import { roleChainFetcher } from '../../src/credentials/role-chain.ts'
 import type { StsClient, StsCredentialsAnswer } from '../../src/credentials/sts.ts'
 import { tokenFacts } from '../../src/credentials/token-claims.ts'
 import { checkIdTokenAvailable, webIdentityFetcher } from '../../src/credentials/web-identity.ts'
-import { ActionFailure, ApiCallError } from '../../src/errors.ts'
-import type { RetryContext } from '../../src/retry.ts'
+import { ActionFailure } from '../../src/runner/failure.ts'
+import { ApiCallError } from '../../src/tencent/errors.ts'
+import type { RetryContext } from '../../src/tencent/retry.ts'
 import { fakeClock, sdkError } from '../../__fixtures__/fakes.ts'
 
 const plan: WebIdentityPlan = {

@@ -1,4 +1,4 @@
-import '../quiet-deprecations.ts'
+import '../runner/quiet-deprecations.ts'
 import { run } from './main.ts'
 
 await run()

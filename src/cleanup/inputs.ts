@@ -1,9 +1,16 @@
 // Raw inputs of the cleanup action -> a validated config, before any API call. Pure. Region,
 // endpoint and credentials are the main action's inputs, parsed by the same functions.
-import { parseCredentialPlan, type CredentialPlan } from '../credentials/plan.ts'
-import { parseEndpoint, type Endpoint } from '../endpoint.ts'
-import { CONNECTION_INPUT_NAMES, parseRegion, parseTags, type Env, type Tag } from '../inputs.ts'
-import { InputError, checkIdFormat, checkLength, parseBoolean, parseList } from '../parse.ts'
+import { parseTags, type Tag } from '../image/tags.ts'
+import {
+  InputError,
+  checkIdFormat,
+  checkLength,
+  parseBoolean,
+  parseList,
+  refuseControlCharacters,
+  type Env
+} from '../runner/inputs.ts'
+import { CONNECTION_INPUT_NAMES, parseConnection, type Connection } from '../tencent/connection.ts'
 
 /** Every input cleanup/action.yml declares, in its order. A test keeps the two in step. */
 export const CLEANUP_INPUT_NAMES = [
@@ -26,10 +33,10 @@ export type Selector =
   | { by: 'name'; name: string }
   | { by: 'filters'; prefix?: string; tags: Tag[] }
 
-export interface CleanupConfig {
-  region: string
-  endpoint: Endpoint
-  credentials: CredentialPlan
+/** Inputs that are lists, one item a line if the user likes. */
+const LIST_INPUTS = ['image-ids', 'tags']
+
+export interface CleanupConfig extends Connection {
   selector: Selector
   keepLatest: number
   olderThanMs?: number
@@ -41,13 +48,11 @@ export interface CleanupConfig {
 export const MAX_TAG_FILTERS = 8
 
 export function parseCleanupInputs(raw: CleanupRawInputs, env: Env): CleanupConfig {
+  refuseControlCharacters(raw, LIST_INPUTS)
   const get = (name: CleanupInputName): string => (raw[name] ?? '').trim()
-  const region = parseRegion(get('region'))
   const olderThan = get('older-than')
   return {
-    region,
-    endpoint: parseEndpoint('endpoint', get('endpoint'), 'cvm', region),
-    credentials: parseCredentialPlan(raw, env, region),
+    ...parseConnection(raw, env),
     selector: parseSelector(get),
     keepLatest: parseCount('keep-latest', get('keep-latest')),
     ...(olderThan !== '' && { olderThanMs: parseDuration('older-than', olderThan) }),

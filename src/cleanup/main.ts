@@ -2,18 +2,20 @@
 // inputs -> config -> credentials -> select (every page) -> plan -> unshare and delete -> outputs
 // and summary.
 import * as core from '@actions/core'
-import { CancelledError } from '../clock.ts'
-import { connect, loggedRetry, readMaskedInputs } from '../connect.ts'
-import { Transport } from '../cvm-client.ts'
-import { ApiCallError } from '../errors.ts'
-import { InputError } from '../parse.ts'
-import { formatDuration } from '../wait.ts'
+import { CancelledError } from '../runner/clock.ts'
+import { explain, fail, type Explained } from '../runner/failure.ts'
+import { formatDuration } from '../runner/format.ts'
+import { InputError } from '../runner/inputs.ts'
+import { log } from '../runner/log.ts'
+import { cancelOnSignals, realDeps, type StepDeps } from '../runner/step.ts'
+import { Transport } from '../tencent/client.ts'
+import { readMaskedInputs } from '../tencent/connection.ts'
+import { connect, loggedRetry } from '../tencent/session.ts'
 import { CLEANUP_INPUT_NAMES, parseCleanupInputs, type CleanupConfig } from './inputs.ts'
 import { planCleanup } from './plan.ts'
 import { removeImages } from './remove.ts'
 import { selectImages } from './select.ts'
 import { writeCleanupSummary, type CleanupFacts } from './summary.ts'
-import { cancelOnSignals, fail, realDeps, type StepDeps } from '../step.ts'
 
 /** Retries of the API calls stop starting after this long. */
 const DEADLINE_MS = 15 * 60_000
@@ -25,7 +27,7 @@ export async function run(deps: StepDeps = realDeps()): Promise<void> {
   try {
     config = parseCleanupInputs(raw, deps.env)
   } catch (error) {
-    if (error instanceof InputError) return fail('Invalid input', error.message)
+    if (error instanceof InputError) return fail(explain(error))
     throw error
   }
 
@@ -34,6 +36,7 @@ export async function run(deps: StepDeps = realDeps()): Promise<void> {
   const facts: CleanupFacts = {
     region: config.region,
     dryRun: config.dryRun,
+    selected: false,
     decisions: [],
     removal: { deleted: [], failed: [] },
     missing: []
@@ -42,23 +45,21 @@ export async function run(deps: StepDeps = realDeps()): Promise<void> {
     await runStages(config, deps, cancel.signal, transport, facts)
   } catch (error) {
     const cancelled = error instanceof CancelledError || cancel.signal.aborted
-    facts.error = cancelled
-      ? `Cancelled after deleting ${facts.removal.deleted.length} image(s).`
-      : error instanceof Error
-        ? error.message
-        : String(error)
-    const title = cancelled
-      ? 'Cancelled'
-      : error instanceof ApiCallError
-        ? error.title
-        : 'Cleanup failed'
-    fail(title, facts.error)
+    facts.failure = cancelled
+      ? explain(
+          new CancelledError(`Cancelled after deleting ${facts.removal.deleted.length} image(s).`)
+        )
+      : explain(error, 'Cleanup failed')
   } finally {
-    core.setOutput('deleted-image-ids', JSON.stringify(facts.removal.deleted))
-    await writeCleanupSummary(facts).catch(() => undefined)
     transport.dispose()
     cancel.dispose()
   }
+  core.setOutput('deleted-image-ids', JSON.stringify(facts.removal.deleted))
+  if (facts.failure) fail(facts.failure)
+  for (const f of facts.removal.failed) {
+    fail({ title: `Image ${f.imageId} not deleted`, message: f.error } satisfies Explained)
+  }
+  await writeCleanupSummary(facts)
 }
 
 async function runStages(
@@ -75,18 +76,15 @@ async function runStages(
     deadline: started + DEADLINE_MS,
     signal
   })
-  const { api } = await connect(
-    { plan: config.credentials, region: config.region, endpoint: config.endpoint },
-    { env: deps.env, transport, retry }
-  )
+  const { api } = await connect(config, { env: deps.env, transport, retry })
 
   const selection = await selectImages(api, config.selector, retry)
+  facts.selected = true
   facts.missing = selection.missing
-  core.info(
+  log.info(
     `${selection.images.length} image(s) selected from ${selection.pages} page(s) of DescribeImages.`
   )
-  for (const id of selection.missing)
-    core.warning(`Image ${id} does not exist in ${config.region}.`)
+  for (const id of selection.missing) log.warning(`Image ${id} does not exist in ${config.region}.`)
 
   facts.decisions = planCleanup(selection.images, {
     keepLatest: config.keepLatest,
@@ -95,26 +93,23 @@ async function runStages(
   })
   const verdict = config.dryRun ? 'would delete' : 'delete'
   for (const d of facts.decisions) {
-    core.info(
+    log.info(
       `${d.image.ImageId} '${d.image.ImageName}': ${d.remove ? verdict : 'keep'}: ${d.reason}`
     )
   }
   const doomed = facts.decisions.filter(d => d.remove).map(d => d.image)
   if (config.dryRun) {
-    core.info(`Dry run: ${doomed.length} image(s) would be deleted; nothing was changed.`)
+    log.info(`Dry run: ${doomed.length} image(s) would be deleted; nothing was changed.`)
     return
   }
   await removeImages(
     api,
     doomed,
     config.deleteSnapshots,
-    { ...retry, log: core.info },
+    { ...retry, log: log.info },
     facts.removal
   )
-  const { deleted, failed } = facts.removal
-  core.info(`Deleted ${deleted.length} image(s) in ${formatDuration(deps.clock.now() - started)}.`)
-  if (failed.length > 0) {
-    for (const f of failed) core.error(f.error, { title: `Image ${f.imageId} not deleted` })
-    process.exitCode = core.ExitCode.Failure
-  }
+  log.info(
+    `Deleted ${facts.removal.deleted.length} image(s) in ${formatDuration(deps.clock.now() - started)}.`
+  )
 }

@@ -1,8 +1,8 @@
 // Which selected images go and which stay, and why. Pure: the images and the time come in.
 import type { Image } from 'tencentcloud-sdk-nodejs-cvm/tencentcloud/services/cvm/v20170312/cvm_models.js'
-import { isBusy } from '../delete.ts'
-import { createdAt } from '../lookup.ts'
-import { formatAge } from './duration-text.ts'
+import { isBusy, isReady } from '../image/states.ts'
+import { createdAt } from '../image/lookup.ts'
+import { formatAge } from '../runner/format.ts'
 
 export interface Decision {
   image: Image
@@ -26,9 +26,10 @@ export function planCleanup(images: Image[], rules: Rules): Decision[] {
     if (image.ImageType !== 'PRIVATE_IMAGE') {
       return keep('shared with this account by another account: never deleted')
     }
-    if (isBusy(image)) return keep(`${image.ImageState}: cannot be deleted until that ends`)
+    if (isBusy(image.ImageState))
+      return keep(`${image.ImageState}: cannot be deleted until that ends`)
     // Only usable images count towards keep-latest: a failed image is no fallback.
-    if (image.ImageState === 'NORMAL' && usableSeen++ < rules.keepLatest) {
+    if (isReady(image.ImageState) && usableSeen++ < rules.keepLatest) {
       return keep(`among the newest ${rules.keepLatest} (keep-latest)`)
     }
     const why: string[] = []
@@ -40,10 +41,10 @@ export function planCleanup(images: Image[], rules: Rules): Decision[] {
       if (age < rules.olderThanMs) return keep(`${formatAge(age)} old, younger than ${limit}`)
       why.push(`${formatAge(age)} old, older than ${limit}`)
     }
-    if (rules.keepLatest > 0 && image.ImageState === 'NORMAL') {
+    if (rules.keepLatest > 0 && isReady(image.ImageState)) {
       why.push(`not among the newest ${rules.keepLatest}`)
     }
-    if (image.ImageState !== 'NORMAL') why.push(image.ImageState ?? 'state unknown')
+    if (!isReady(image.ImageState)) why.push(image.ImageState ?? 'state unknown')
     return { image, remove: true, reason: why.length > 0 ? why.join('; ') : 'selected' }
   })
 }

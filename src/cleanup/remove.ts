@@ -2,10 +2,12 @@
 // deleted); DeleteImages is all or nothing, so a refused batch is retried image by image to find
 // which one was refused.
 import type { Image } from 'tencentcloud-sdk-nodejs-cvm/tencentcloud/services/cvm/v20170312/cvm_models.js'
-import { CancelledError } from '../clock.ts'
-import type { ApiClient } from '../cvm-client.ts'
-import { deleteImages, unshareImage } from '../delete.ts'
-import type { RetryContext } from '../retry.ts'
+import { CancelledError } from '../runner/clock.ts'
+import { explain } from '../runner/failure.ts'
+import type { ApiClient } from '../tencent/client.ts'
+import { deleteImages, unshareImage } from '../image/delete.ts'
+import { isReady } from '../image/states.ts'
+import type { RetryContext } from '../tencent/retry.ts'
 
 const BATCH = 100
 
@@ -30,7 +32,7 @@ export async function removeImages(
   for (const image of images) {
     const id = image.ImageId ?? ''
     try {
-      if (image.ImageState === 'NORMAL') {
+      if (isReady(image.ImageState)) {
         const accounts = await unshareImage(api, id, ctx)
         if (accounts.length > 0) {
           ctx.log(`Cancelled the sharing of ${id} with ${accounts.length} account(s).`)
@@ -71,5 +73,5 @@ export async function removeImages(
 }
 
 function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
+  return explain(error).message
 }

@@ -1,15 +1,13 @@
 // Stage: list the images the selector names, through every page of DescribeImages. The API's
 // name filter is fuzzy, so names and prefixes are compared here, exactly and case-sensitively.
 import type {
-  DescribeImagesResponse,
   Filter,
   Image
 } from 'tencentcloud-sdk-nodejs-cvm/tencentcloud/services/cvm/v20170312/cvm_models.js'
-import type { ApiClient } from '../cvm-client.ts'
-import { withRetry, type RetryContext } from '../retry.ts'
+import { listImages, listImagesById } from '../image/lookup.ts'
+import type { ApiClient } from '../tencent/client.ts'
+import type { RetryContext } from '../tencent/retry.ts'
 import type { Selector } from './inputs.ts'
-
-const PAGE = 100
 
 export interface Selection {
   images: Image[]
@@ -24,14 +22,7 @@ export async function selectImages(
   ctx: RetryContext
 ): Promise<Selection> {
   if (selector.by === 'ids') {
-    const images: Image[] = []
-    let pages = 0
-    for (let i = 0; i < selector.imageIds.length; i += PAGE) {
-      const ids = selector.imageIds.slice(i, i + PAGE)
-      const page = await describe(api, { ImageIds: ids, Limit: PAGE }, ctx)
-      pages++
-      images.push(...(page.ImageSet ?? []).filter(image => ids.includes(image.ImageId ?? '')))
-    }
+    const { images, pages } = await listImagesById(api, selector.imageIds, ctx)
     const found = new Set(images.map(image => image.ImageId))
     return { images, missing: selector.imageIds.filter(id => !found.has(id)), pages }
   }
@@ -43,16 +34,8 @@ export async function selectImages(
   const tags = selector.by === 'filters' ? selector.tags : []
   for (const tag of tags) filters.push({ Name: `tag:${tag.Key}`, Values: [tag.Value] })
 
-  const images: Image[] = []
-  let pages = 0
-  for (let offset = 0; ; offset += PAGE) {
-    const page = await describe(api, { Filters: filters, Offset: offset, Limit: PAGE }, ctx)
-    pages++
-    const set = page.ImageSet ?? []
-    images.push(...set.filter(image => matches(image, selector)))
-    if (set.length < PAGE || offset + PAGE >= (page.TotalCount ?? 0)) break
-  }
-  return { images, missing: [], pages }
+  const { images, pages } = await listImages(api, filters, ctx)
+  return { images: images.filter(image => matches(image, selector)), missing: [], pages }
 }
 
 /** The exact test behind the API's fuzzy filters. */
@@ -63,17 +46,5 @@ export function matches(image: Image, selector: Selector): boolean {
   if (selector.prefix && !name.startsWith(selector.prefix)) return false
   return selector.tags.every(want =>
     (image.Tags ?? []).some(tag => tag.Key === want.Key && tag.Value === want.Value)
-  )
-}
-
-function describe(
-  api: ApiClient,
-  params: object,
-  ctx: RetryContext
-): Promise<DescribeImagesResponse> {
-  return withRetry(
-    'DescribeImages',
-    () => api.call<DescribeImagesResponse>('DescribeImages', params, ctx.signal),
-    ctx
   )
 }

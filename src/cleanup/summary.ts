@@ -1,15 +1,19 @@
 // The cleanup action's job summary: every selected image, whether it went or stayed, and why.
-import * as core from '@actions/core'
+import type { Explained } from '../runner/failure.ts'
+import { escapeHtml as escape } from '../runner/format.ts'
+import { writeJobSummary, type Summary } from '../runner/summary.ts'
 import type { Decision } from './plan.ts'
 import type { Removal } from './remove.ts'
 
 export interface CleanupFacts {
   region: string
   dryRun: boolean
+  /** The selection was made (its look-ups did not fail). */
+  selected: boolean
   decisions: Decision[]
   removal: Removal
   missing: string[]
-  error?: string
+  failure?: Explained
 }
 
 export function summaryRows(facts: CleanupFacts): string[][] {
@@ -32,14 +36,18 @@ export function summaryRows(facts: CleanupFacts): string[][] {
 }
 
 export async function writeCleanupSummary(facts: CleanupFacts): Promise<void> {
-  if (!process.env.GITHUB_STEP_SUMMARY) return
+  await writeJobSummary(s => build(s, facts))
+}
+
+function build(s: Summary, facts: CleanupFacts): void {
   const rows = summaryRows(facts)
   const count = (action: string) => rows.filter(row => row[4] === action).length
   const heading = facts.dryRun
     ? `Image cleanup dry run: ${count('would delete')} would be deleted, ${count('kept')} kept`
     : `Image cleanup: ${count('deleted')} deleted, ${count('kept')} kept`
-  const s = core.summary.addHeading(heading, 3).addRaw(`Region ${facts.region}.\n\n`)
-  if (rows.length === 0) s.addRaw('No image matched.\n')
+  s.addHeading(heading, 3).addRaw(`Region ${facts.region}.\n\n`)
+  if (!facts.selected) s.addRaw('The images could not be selected: see the error below.\n')
+  else if (rows.length === 0) s.addRaw('No image matched.\n')
   else {
     s.addTable([
       ['Image ID', 'Name', 'Created', 'State', 'Action', 'Why'].map(data => ({
@@ -54,10 +62,7 @@ export async function writeCleanupSummary(facts: CleanupFacts): Promise<void> {
   if (facts.missing.length > 0) {
     s.addRaw(`\nNot found in ${facts.region}: ${facts.missing.map(escape).join(', ')}\n`)
   }
-  if (facts.error) s.addRaw(`\n**Error:** ${escape(facts.error)}\n`)
-  await s.write()
-}
-
-function escape(text: string): string {
-  return text.replace(/[&<>]/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c]!)
+  if (facts.failure) {
+    s.addRaw(`\n**${escape(facts.failure.title)}:** ${escape(facts.failure.message)}\n`)
+  }
 }

@@ -1,8 +1,8 @@
 // Stage: credentials. Static keys are used as they are; a role is assumed once up front, so a
 // refusal fails the step before CreateImage, and then renewed ahead of expiry for as long as the
 // step runs.
-import type { Credentials, CredentialSource, Transport } from '../cvm-client.ts'
-import type { RetryContext } from '../retry.ts'
+import type { Credentials, CredentialSource, Transport } from '../tencent/client.ts'
+import type { RetryContext } from '../tencent/retry.ts'
 import type { CredentialPlan, RoleRequest } from './plan.ts'
 import { RenewingCredentials, type TemporaryCredentials } from './renewing.ts'
 import { roleChainFetcher } from './role-chain.ts'

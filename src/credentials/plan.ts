@@ -1,7 +1,7 @@
 // Which way to get credentials, decided from the raw inputs and the environment before any call.
 // Pure, like the rest of input parsing: every combination is tested as data.
-import { parseEndpoint, type Endpoint } from '../endpoint.ts'
-import { InputError, parseNumber } from '../parse.ts'
+import { parseEndpoint, type Endpoint } from '../tencent/endpoint.ts'
+import { InputError, parseNumber } from '../runner/inputs.ts'
 
 /** The inputs this module reads; inputs.ts declares them in INPUT_NAMES. */
 type CredentialInput =

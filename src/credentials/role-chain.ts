@@ -1,6 +1,6 @@
 // Role chaining: keys that are allowed to assume a role (often in another account) do so, and the
 // role's temporary keys make the image.
-import { withRetry, type RetryContext } from '../retry.ts'
+import { callOptions, withRetry, type RetryContext } from '../tencent/retry.ts'
 import type { RoleChainPlan } from './plan.ts'
 import type { TemporaryCredentials } from './renewing.ts'
 import { toTemporaryCredentials, type StsClient } from './sts.ts'
@@ -24,7 +24,7 @@ export function roleChainFetcher(
   return async () => {
     const answer = await withRetry(
       'AssumeRole',
-      () => deps.sts.call('AssumeRole', params, deps.retry.signal),
+      () => deps.sts.call('AssumeRole', params, callOptions(deps.retry)),
       deps.retry
     )
     const credentials = toTemporaryCredentials('AssumeRole', answer)

@@ -1,8 +1,15 @@
 // STS 2018-08-13 through the SDK's common client, which the CVM client already bundles: the STS
 // package would add a second copy of the same code for two calls.
 import { CommonClient } from 'tencentcloud-sdk-nodejs-common'
-import { clientProfile, type Credentials, type Transport } from '../cvm-client.ts'
-import type { Endpoint } from '../endpoint.ts'
+import {
+  clientProfile,
+  createSdkClient,
+  requestWithin,
+  type CallOptions,
+  type Credentials,
+  type Transport
+} from '../tencent/client.ts'
+import type { Endpoint } from '../tencent/endpoint.ts'
 import type { TemporaryCredentials } from './renewing.ts'
 
 export const STS_VERSION = '2018-08-13'
@@ -20,7 +27,7 @@ export interface StsClient {
   call(
     action: 'AssumeRoleWithWebIdentity' | 'AssumeRole',
     params: Record<string, unknown>,
-    signal?: AbortSignal
+    options?: CallOptions
   ): Promise<StsCredentialsAnswer>
 }
 
@@ -30,17 +37,19 @@ export function createStsClient(
   transport: Transport,
   keys?: Credentials
 ): StsClient {
-  const client = new CommonClient(endpoint.host, STS_VERSION, {
-    credential: keys ?? {},
-    region,
-    profile: clientProfile(endpoint, transport)
-  })
+  const client = createSdkClient(
+    new CommonClient(endpoint.host, STS_VERSION, {
+      credential: keys ?? {},
+      region,
+      profile: clientProfile(endpoint, transport)
+    })
+  )
   return {
-    call: (action, params, signal) =>
-      client.request(action, params, {
-        ...(keys ? {} : { skipSign: true }),
-        ...(signal ? { signal } : {})
-      }) as Promise<StsCredentialsAnswer>
+    call: (action, params, options) =>
+      requestWithin<StsCredentialsAnswer>(client, action, params, {
+        ...options,
+        ...(keys ? {} : { skipSign: true })
+      })
   }
 }
 

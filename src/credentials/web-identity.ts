@@ -1,6 +1,7 @@
 // Keyless sign-in: a GitHub OIDC ID token for the audience, traded at STS for the role's keys.
-import { ActionFailure, explainStsFailure, ApiCallError } from '../errors.ts'
-import { withRetry, type RetryContext } from '../retry.ts'
+import { ActionFailure } from '../runner/failure.ts'
+import { ApiCallError, explainStsFailure } from '../tencent/errors.ts'
+import { callOptions, withRetry, type RetryContext } from '../tencent/retry.ts'
 import type { TemporaryCredentials } from './renewing.ts'
 import type { WebIdentityPlan } from './plan.ts'
 import { toTemporaryCredentials, type StsClient } from './sts.ts'
@@ -51,7 +52,7 @@ export function webIdentityFetcher(
     try {
       answer = await withRetry(
         'AssumeRoleWithWebIdentity',
-        () => deps.sts.call('AssumeRoleWithWebIdentity', params, deps.retry.signal),
+        () => deps.sts.call('AssumeRoleWithWebIdentity', params, callOptions(deps.retry)),
         deps.retry
       )
     } catch (error) {

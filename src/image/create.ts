@@ -3,11 +3,12 @@ import type {
   CreateImageRequest,
   CreateImageResponse
 } from 'tencentcloud-sdk-nodejs-cvm/tencentcloud/services/cvm/v20170312/cvm_models.js'
-import type { ApiClient } from './cvm-client.ts'
-import { answerMayBeLost, classify } from './errors.ts'
-import type { ImageSpec } from './inputs.ts'
-import { createdAt, findImagesByExactName } from './lookup.ts'
-import { withRetry, type RetryContext } from './retry.ts'
+import type { ApiClient } from '../tencent/client.ts'
+import { answerMayBeLost, classify } from '../tencent/errors.ts'
+import { callOptions, withRetry, type RetryContext } from '../tencent/retry.ts'
+import { findImagesByExactName } from './lookup.ts'
+import { findOurs, isOurs, type Claim } from './ownership.ts'
+import type { ImageSpec } from './spec.ts'
 
 /** The request with the API's wire types: ForcePoweroff and Sysprep are strings, DryRun a boolean. */
 export function buildCreateImageRequest(spec: ImageSpec): CreateImageRequest {
@@ -28,32 +29,30 @@ export function buildCreateImageRequest(spec: ImageSpec): CreateImageRequest {
 
 export type CreateOutcome =
   | { kind: 'created'; imageId: string; requestId: string }
-  /** An earlier attempt made the image but its answer was lost; found again by exact name. */
+  /** An earlier attempt made the image but its answer was lost; found again by the claim. */
   | { kind: 'adopted'; imageId: string; requestId: string }
   | { kind: 'dry-run'; requestId: string }
 
-export interface CreateContext extends RetryContext {
-  log: (message: string) => void
-  /**
-   * Own images that had the name before the first CreateImage was sent: never taken for the one a
-   * lost request made (names are unique, so a second send then gets InvalidImageName.Duplicate).
-   */
-  preexisting: ReadonlySet<string>
-  /** Epoch ms no image made by this run's requests can predate; see createWindowStart. */
-  notBefore: number
+/**
+ * Told about the sends, so that a run that ends at any moment (a cancellation while a request is
+ * in flight) has handed on what it may have made. The run record implements it.
+ */
+export interface SendWatch {
+  /** Just before a request leaves: from now on an image may exist. */
+  sending(claim: Claim): void
+  /** A definite answer came and no earlier answer was lost: no send is unaccounted for. */
+  settled(): void
 }
 
-/**
- * The API refuses signatures more than 5 minutes off its clock, so an image created by a request
- * sent at `now` cannot carry a CreatedTime earlier than this.
- */
-export function createWindowStart(now: number): number {
-  return now - 5 * 60_000
+export interface CreateContext extends RetryContext {
+  log: (message: string) => void
+  watch: SendWatch
 }
 
 export async function createImage(
   api: ApiClient,
   spec: ImageSpec,
+  claim: Claim,
   ctx: CreateContext
 ): Promise<CreateOutcome> {
   const request = buildCreateImageRequest(spec)
@@ -62,31 +61,54 @@ export async function createImage(
     'CreateImage',
     async attempt => {
       if (answerLost) {
-        const found = await findOwnImage(api, spec.name, ctx)
-        if (found) {
+        const found = await findOurs(api, claim, ctx)
+        if (found?.ImageId) {
           ctx.log(
-            `An earlier CreateImage reached Tencent Cloud although its answer was lost: adopting ${found} instead of creating a second image.`
+            `An earlier CreateImage reached Tencent Cloud although its answer was lost: adopting ${found.ImageId} instead of creating a second image.`
           )
-          return { kind: 'adopted', imageId: found, requestId: lastRequestId(attempt.previous) }
+          return {
+            kind: 'adopted',
+            imageId: found.ImageId,
+            requestId: lastRequestId(attempt.previous)
+          }
         }
       }
+      // A dry run makes nothing, so it has nothing to hand on.
+      if (!spec.dryRun) ctx.watch.sending(claim)
       try {
-        const response = await api.call<CreateImageResponse>('CreateImage', request, ctx.signal)
+        const response = await api.call<CreateImageResponse>(
+          'CreateImage',
+          request,
+          callOptions(ctx)
+        )
         if (spec.dryRun) return { kind: 'dry-run', requestId: response.RequestId ?? '' }
         if (!response.ImageId) throw new Error('CreateImage answered without an ImageId')
+        // A success settles every earlier send too: had a lost one made the image, this one
+        // would have been refused the name.
+        ctx.watch.settled()
         return { kind: 'created', imageId: response.ImageId, requestId: response.RequestId ?? '' }
       } catch (error) {
         const code = classify(error).code
         if (spec.dryRun && code === 'DryRunOperation') {
           return { kind: 'dry-run', requestId: classify(error).requestId ?? '' }
         }
-        // A resend can race an earlier request's image into existence (after a lost answer, or
-        // an error answer given after all).
-        if (attempt.previous.length > 0 && code === 'InvalidImageName.Duplicate') {
-          const found = await findOwnImage(api, spec.name, ctx)
-          if (found) return { kind: 'adopted', imageId: found, requestId: lastRequestId([error]) }
+        // A resend can race into the image a lost request made.
+        if (answerLost && code === 'InvalidImageName.Duplicate') {
+          const holders = await findImagesByExactName(api, claim.name, ctx)
+          const ours = holders.find(image => isOurs(image, claim))
+          if (ours?.ImageId) {
+            return { kind: 'adopted', imageId: ours.ImageId, requestId: lastRequestId([error]) }
+          }
+          // An image that had the name before the first send still holds it, so no send of ours
+          // can have made one: names are unique. (Any other holder may be ours, not yet listed
+          // with all its tags; the post step then looks again, and deletes only by the claim.)
+          if (holders.some(image => claim.preexisting.includes(image.ImageId ?? ''))) {
+            ctx.watch.settled()
+          }
+          throw error
         }
-        if (answerMayBeLost(error) && !spec.dryRun) answerLost = true
+        if (answerMayBeLost(error)) answerLost = true
+        else if (code !== undefined && !answerLost) ctx.watch.settled()
         throw error
       }
     },
@@ -100,18 +122,4 @@ function lastRequestId(errors: unknown[]): string {
     if (id) return id
   }
   return ''
-}
-
-/** The image of this name that this run's requests made, if there is one. */
-export async function findOwnImage(
-  api: ApiClient,
-  name: string,
-  ctx: RetryContext & { preexisting: ReadonlySet<string>; notBefore: number }
-): Promise<string | undefined> {
-  const images = await findImagesByExactName(api, name, ctx)
-  return images.find(
-    image =>
-      !ctx.preexisting.has(image.ImageId ?? '') &&
-      (createdAt(image) ?? ctx.notBefore) >= ctx.notBefore
-  )?.ImageId
 }

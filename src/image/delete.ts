@@ -4,20 +4,14 @@ import type {
   DescribeImageSharePermissionResponse,
   Image
 } from 'tencentcloud-sdk-nodejs-cvm/tencentcloud/services/cvm/v20170312/cvm_models.js'
-import type { Clock } from './clock.ts'
-import type { ApiClient } from './cvm-client.ts'
-import { ApiCallError, classify } from './errors.ts'
+import type { Clock } from '../runner/clock.ts'
+import type { ApiClient } from '../tencent/client.ts'
+import { ApiCallError, classify } from '../tencent/errors.ts'
+import { request, type RetryContext } from '../tencent/retry.ts'
 import { describeImage } from './lookup.ts'
-import { withRetry, type RetryContext } from './retry.ts'
-
-/** States in which the API refuses DeleteImages (InvalidImageId.IncorrectState). */
-export const BUSY_STATES = new Set(['CREATING', 'SYNCING', 'IMPORTING', 'USING'])
+import { isBusy, isReady } from './states.ts'
 
 const MAX_ACCOUNTS_PER_CALL = 50
-
-export function isBusy(image: Image): boolean {
-  return BUSY_STATES.has(image.ImageState ?? '')
-}
 
 /** Cancels every share of an own image; returns the accounts it was shared with. */
 export async function unshareImage(
@@ -25,14 +19,10 @@ export async function unshareImage(
   imageId: string,
   ctx: RetryContext
 ): Promise<string[]> {
-  const answer = await withRetry(
+  const answer = await request<DescribeImageSharePermissionResponse>(
+    api,
     'DescribeImageSharePermission',
-    () =>
-      api.call<DescribeImageSharePermissionResponse>(
-        'DescribeImageSharePermission',
-        { ImageId: imageId },
-        ctx.signal
-      ),
+    { ImageId: imageId },
     ctx
   )
   const accounts = (answer.SharePermissionSet ?? [])
@@ -40,14 +30,10 @@ export async function unshareImage(
     .filter(account => account !== '')
   for (let i = 0; i < accounts.length; i += MAX_ACCOUNTS_PER_CALL) {
     const chunk = accounts.slice(i, i + MAX_ACCOUNTS_PER_CALL)
-    await withRetry(
+    await request(
+      api,
       'ModifyImageSharePermission',
-      () =>
-        api.call(
-          'ModifyImageSharePermission',
-          { ImageId: imageId, AccountIds: chunk, Permission: 'CANCEL' },
-          ctx.signal
-        ),
+      { ImageId: imageId, AccountIds: chunk, Permission: 'CANCEL' },
       ctx
     )
   }
@@ -65,14 +51,10 @@ export async function deleteImages(
   ctx: RetryContext
 ): Promise<void> {
   try {
-    await withRetry(
+    await request(
+      api,
       'DeleteImages',
-      () =>
-        api.call(
-          'DeleteImages',
-          { ImageIds: imageIds, DeleteBindedSnap: deleteSnapshots },
-          ctx.signal
-        ),
+      { ImageIds: imageIds, DeleteBindedSnap: deleteSnapshots },
       ctx
     )
   } catch (error) {
@@ -111,7 +93,7 @@ export async function waitUntilIdle(
   for (;;) {
     const image = await describeImage(api, imageId, ctx)
     const now = ctx.clock.now()
-    const waiting = image ? isBusy(image) : now - start < NOT_LISTED_GRACE_MS
+    const waiting = image ? isBusy(image.ImageState) : now - start < NOT_LISTED_GRACE_MS
     if (!waiting || now >= ctx.until) return image
     const state = image?.ImageState ?? 'not listed yet'
     if (said !== state) {
@@ -122,7 +104,7 @@ export async function waitUntilIdle(
   }
 }
 
-/** Unshares (when NORMAL: only a NORMAL image can be shared) and deletes one image. */
+/** Unshares (when ready: only a ready image can be shared) and deletes one image. */
 export async function unshareAndDelete(
   api: ApiClient,
   image: Image,
@@ -130,7 +112,7 @@ export async function unshareAndDelete(
   ctx: RetryContext & { log: (message: string) => void }
 ): Promise<void> {
   const imageId = image.ImageId ?? ''
-  if (image.ImageState === 'NORMAL') {
+  if (isReady(image.ImageState)) {
     const accounts = await unshareImage(api, imageId, ctx)
     if (accounts.length > 0) {
       ctx.log(`Cancelled the sharing of ${imageId} with ${accounts.length} account(s).`)

@@ -1,18 +1,23 @@
-// Stage before create: an own image that already has the name (if-exists). 'fail' leaves it to
-// CreateImage, which refuses the name; 'reuse' adopts the image; 'replace' deletes it first.
+// Stage before create: the own images that already have the name. The same look-up serves two
+// ends: if-exists ('fail' leaves a taken name to CreateImage, which refuses it; 'reuse' adopts the
+// image; 'replace' deletes it first), and the claim, which must know what had the name before
+// the first send.
 import type { Image } from 'tencentcloud-sdk-nodejs-cvm/tencentcloud/services/cvm/v20170312/cvm_models.js'
-import type { ApiClient } from './cvm-client.ts'
-import { isBusy, unshareAndDelete, waitUntilIdle } from './delete.ts'
-import { ActionFailure } from './errors.ts'
-import type { ImageSpec } from './inputs.ts'
-import type { IfExists } from './lifecycle-inputs.ts'
+import { ActionFailure } from '../runner/failure.ts'
+import { formatDuration } from '../runner/format.ts'
+import type { ApiClient } from '../tencent/client.ts'
+import type { RetryContext } from '../tencent/retry.ts'
+import { unshareAndDelete, waitUntilIdle } from './delete.ts'
 import { createdAt, findImagesByExactName } from './lookup.ts'
-import type { RetryContext } from './retry.ts'
 import { PROVENANCE_KEYS, tagValue } from './provenance.ts'
-import { FAILED_STATES, formatDuration } from './wait.ts'
+import type { ImageSpec } from './spec.ts'
+import { isBusy, isFailed } from './states.ts'
+
+export const IF_EXISTS = ['fail', 'reuse', 'replace'] as const
+export type IfExists = (typeof IF_EXISTS)[number]
 
 export type ExistingOutcome =
-  /** Nothing in the way: create the image. */
+  /** Nothing in the way (or, with 'fail', left to CreateImage): create the image. */
   | { kind: 'none' }
   /** Adopt this image instead of creating one. */
   | { kind: 'reuse'; image: Image }
@@ -21,16 +26,10 @@ export type ExistingOutcome =
   /** A dry run found the name taken and says what it would do; nothing more is sent. */
   | { kind: 'dry-run'; message: string }
 
-/** What stands in for CreateImage's outcome when no image is created. */
-export type SkippedCreate =
-  { kind: 'reused'; imageId: string; requestId: string } | { kind: 'dry-run'; requestId: string }
-
-export function skipCreate(existing: ExistingOutcome): SkippedCreate | undefined {
-  if (existing.kind === 'reuse') {
-    return { kind: 'reused', imageId: existing.image.ImageId ?? '', requestId: '' }
-  }
-  if (existing.kind === 'dry-run') return { kind: 'dry-run', requestId: '' }
-  return undefined
+export interface Existing {
+  outcome: ExistingOutcome
+  /** Every own image that had the name when the run looked. */
+  found: Image[]
 }
 
 export interface ExistingContext extends RetryContext {
@@ -46,14 +45,16 @@ export async function handleExisting(
   spec: ImageSpec,
   ifExists: IfExists,
   ctx: ExistingContext
-): Promise<ExistingOutcome> {
-  // With 'fail' CreateImage itself refuses a taken name, with advice: no lookup needed.
-  if (ifExists === 'fail') return { kind: 'none' }
+): Promise<Existing> {
+  // A dry run sends nothing that could make an image, and with 'fail' CreateImage's own dry run
+  // says whether the name is free.
+  if (ifExists === 'fail' && spec.dryRun) return { outcome: { kind: 'none' }, found: [] }
   const found = await findImagesByExactName(api, spec.name, ctx)
   if (found.length === 0) {
-    ctx.log(`No image is named '${spec.name}' yet: creating it.`)
-    return { kind: 'none' }
+    if (ifExists !== 'fail') ctx.log(`No image is named '${spec.name}' yet: creating it.`)
+    return { outcome: { kind: 'none' }, found }
   }
+  if (ifExists === 'fail') return { outcome: { kind: 'none' }, found }
   // Names are unique per region, so there is one; the newest wins should the API ever list two.
   const image = [...found].sort((a, b) => (createdAt(b) ?? 0) - (createdAt(a) ?? 0))[0]!
   const id = image.ImageId ?? ''
@@ -62,21 +63,26 @@ export async function handleExisting(
 
   if (spec.dryRun) {
     const what = ifExists === 'reuse' ? 'reuse it' : 'delete it and create a new one'
-    return { kind: 'dry-run', message: `Dry run: would ${what}; nothing was changed.` }
+    return {
+      outcome: { kind: 'dry-run', message: `Dry run: would ${what}; nothing was changed.` },
+      found
+    }
   }
   if (ifExists === 'reuse') {
-    if (FAILED_STATES.has(state)) {
+    if (isFailed(state)) {
       throw new ActionFailure(
         'Existing image failed',
         `Image ${id} ('${spec.name}') exists but is ${state}, so it cannot be reused. Delete it (for example with the cleanup action), or set if-exists to replace to delete it and make a new one.`
       )
     }
-    return { kind: 'reuse', image }
+    return { outcome: { kind: 'reuse', image }, found }
   }
 
   const since = ctx.clock.now()
-  const idle = isBusy(image) ? await waitUntilIdle(api, id, { ...ctx, until: ctx.deadline }) : image
-  if (idle && isBusy(idle)) {
+  const idle = isBusy(image.ImageState)
+    ? await waitUntilIdle(api, id, { ...ctx, until: ctx.deadline })
+    : image
+  if (idle && isBusy(idle.ImageState)) {
     throw new ActionFailure(
       'Cannot replace the image yet',
       `Image ${id} ('${spec.name}') is still ${idle.ImageState} after ${formatDuration(ctx.clock.now() - since)}, and Tencent Cloud refuses to delete an image until that ends. Nothing was deleted or created. Run again later, raise wait-timeout-seconds, or choose another image-name.`
@@ -86,7 +92,7 @@ export async function handleExisting(
     await unshareAndDelete(api, idle, snapshotsAreDisposable(idle, spec, ctx.repository), ctx)
     ctx.log(`Deleted image ${id} to replace it.`)
   }
-  return { kind: 'replaced', imageId: id }
+  return { outcome: { kind: 'replaced', imageId: id }, found }
 }
 
 /**

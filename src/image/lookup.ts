@@ -1,54 +1,93 @@
-// Finding images by name. The API's image-name filter is a fuzzy match ('app' finds 'app-2'),
+// Reading images: one pager over DescribeImages for every look-up of both actions, one image by
+// id, and the creation time. The API's image-name filter is a fuzzy match ('app' finds 'app-2'),
 // so names are compared exactly here.
 import type {
   DescribeImagesResponse,
+  Filter,
   Image
 } from 'tencentcloud-sdk-nodejs-cvm/tencentcloud/services/cvm/v20170312/cvm_models.js'
-import type { ApiClient } from './cvm-client.ts'
-import { withRetry, type RetryContext } from './retry.ts'
+import type { ApiClient } from '../tencent/client.ts'
+import { request, type RetryContext } from '../tencent/retry.ts'
 
-const PAGE = 100
+/** DescribeImages' largest page. */
+export const PAGE = 100
 
-/** The account's own images whose name is exactly `name`, across every page of the fuzzy match. */
+export interface Listing {
+  images: Image[]
+  pages: number
+}
+
+/** Every image the filters select, across every page. */
+export async function listImages(
+  api: ApiClient,
+  filters: Filter[],
+  ctx: RetryContext
+): Promise<Listing> {
+  const images: Image[] = []
+  let pages = 0
+  for (let offset = 0; ; offset += PAGE) {
+    const page = await request<DescribeImagesResponse>(
+      api,
+      'DescribeImages',
+      { Filters: filters, Offset: offset, Limit: PAGE },
+      ctx
+    )
+    pages++
+    const set = page.ImageSet ?? []
+    images.push(...set)
+    if (set.length < PAGE || offset + PAGE >= (page.TotalCount ?? 0)) return { images, pages }
+  }
+}
+
+/** The images of these ids the region lists, a page of ids at a time. */
+export async function listImagesById(
+  api: ApiClient,
+  imageIds: string[],
+  ctx: RetryContext
+): Promise<Listing> {
+  const images: Image[] = []
+  let pages = 0
+  for (let i = 0; i < imageIds.length; i += PAGE) {
+    const ids = imageIds.slice(i, i + PAGE)
+    const page = await request<DescribeImagesResponse>(
+      api,
+      'DescribeImages',
+      { ImageIds: ids, Limit: PAGE },
+      ctx
+    )
+    pages++
+    images.push(...(page.ImageSet ?? []).filter(image => ids.includes(image.ImageId ?? '')))
+  }
+  return { images, pages }
+}
+
+/** The account's own images whose name is exactly `name`. */
 export async function findImagesByExactName(
   api: ApiClient,
   name: string,
   ctx: RetryContext
 ): Promise<Image[]> {
-  const matches: Image[] = []
-  for (let offset = 0; ; offset += PAGE) {
-    const page = await withRetry(
-      'DescribeImages',
-      () =>
-        api.call<DescribeImagesResponse>(
-          'DescribeImages',
-          {
-            Filters: [
-              { Name: 'image-name', Values: [name] },
-              { Name: 'image-type', Values: ['PRIVATE_IMAGE'] }
-            ],
-            Offset: offset,
-            Limit: PAGE
-          },
-          ctx.signal
-        ),
-      ctx
-    )
-    const images = page.ImageSet ?? []
-    matches.push(...images.filter(image => image.ImageName === name))
-    if (images.length < PAGE || offset + PAGE >= (page.TotalCount ?? 0)) return matches
-  }
+  const { images } = await listImages(
+    api,
+    [
+      { Name: 'image-name', Values: [name] },
+      { Name: 'image-type', Values: ['PRIVATE_IMAGE'] }
+    ],
+    ctx
+  )
+  return images.filter(image => image.ImageName === name)
 }
 
-/** One image by id, or undefined while the API does not list it yet (just after creation). */
+/** One image by id, or undefined while the API does not list it (just after creation, or gone). */
 export async function describeImage(
   api: ApiClient,
   imageId: string,
   ctx: RetryContext
 ): Promise<Image | undefined> {
-  const page = await withRetry(
+  const page = await request<DescribeImagesResponse>(
+    api,
     'DescribeImages',
-    () => api.call<DescribeImagesResponse>('DescribeImages', { ImageIds: [imageId] }, ctx.signal),
+    { ImageIds: [imageId] },
     ctx
   )
   return (page.ImageSet ?? []).find(image => image.ImageId === imageId)

@@ -1,7 +1,8 @@
 // Provenance tags: which repository, commit, ref and workflow run made an image, so an image in
 // the console leads back to its build, and the cleanup action can select by them.
 import { readFileSync } from 'node:fs'
-import { MAX_TAGS, TAG_CHARS, TAG_VALUE_MAX, type Env, type Tag } from './inputs.ts'
+import type { Env } from '../runner/inputs.ts'
+import { MAX_TAGS, TAG_CHARS, TAG_VALUE_MAX, type Tag } from './tags.ts'
 
 /** What the runner tells a step about the run, from its environment and the event payload. */
 export interface RunContext {

@@ -1,4 +1,4 @@
-import type { Random } from './clock.ts'
+import type { Random } from '../runner/clock.ts'
 
 export interface PollSchedule {
   /** Pause before the first poll. */

@@ -1,15 +1,20 @@
-// Stage: poll DescribeImages until the image is NORMAL, has failed, or time is up.
+// Stage: poll DescribeImages until the image is ready, has failed, is gone, or time is up.
 import type { Image } from 'tencentcloud-sdk-nodejs-cvm/tencentcloud/services/cvm/v20170312/cvm_models.js'
-import type { ApiClient } from './cvm-client.ts'
-import { ActionFailure } from './errors.ts'
+import { ActionFailure } from '../runner/failure.ts'
+import { formatDuration } from '../runner/format.ts'
+import type { ApiClient } from '../tencent/client.ts'
+import { ApiCallError } from '../tencent/errors.ts'
+import type { RetryContext } from '../tencent/retry.ts'
 import { describeImage } from './lookup.ts'
-import type { RetryContext } from './retry.ts'
 import { pollDelay, type PollSchedule } from './schedule.ts'
+import { IMAGE_STATE, NOT_LISTED, phaseOf } from './states.ts'
 
-export const READY_STATE = 'NORMAL'
-export const FAILED_STATES = new Set(['CREATEFAILED', 'IMPORTFAILED'])
-/** What the action reports before DescribeImages lists a brand-new image. */
-export const NOT_LISTED = 'NOT_LISTED'
+/**
+ * An image that was listed and then is not has been deleted (by someone else: this run deletes
+ * nothing it waits for). A brand-new one may be missing from a poll or two, so absence counts as
+ * gone only after this many polls in a row.
+ */
+export const GONE_AFTER_POLLS = 3
 
 /** Updated as the wait goes, so whoever stops it (cancellation) can say where it was. */
 export interface WaitProgress {
@@ -23,7 +28,10 @@ export interface WaitContext extends RetryContext {
   /** Epoch ms the elapsed times are counted from. */
   since: number
   log: (message: string) => void
+  warn: (message: string) => void
   progress?: WaitProgress
+  /** The image was already seen in a listing (an image reused by if-exists). */
+  listed?: boolean
 }
 
 export interface WaitResult {
@@ -39,6 +47,9 @@ export async function waitForImage(
 ): Promise<WaitResult> {
   const progress: WaitProgress = ctx.progress ?? { state: NOT_LISTED, polls: 0 }
   const elapsed = (): number => ctx.clock.now() - ctx.since
+  const warned = new Set<string>()
+  let listed = ctx.listed ?? false
+  let missing = 0
   for (let index = 0; ; index++) {
     const pause = pollDelay(ctx.schedule, index, ctx.random)
     const remaining = ctx.deadline - ctx.clock.now()
@@ -46,23 +57,48 @@ export async function waitForImage(
     // The last pause is cut short so one poll still lands on the deadline.
     await ctx.clock.sleep(Math.min(pause, remaining), ctx.signal)
 
-    const image = await describeImage(api, imageId, ctx)
+    let image: Image | undefined
+    try {
+      image = await describeImage(api, imageId, ctx)
+    } catch (error) {
+      // The last poll lands on the deadline: an answer that does not come in time is the timeout.
+      if (error instanceof ApiCallError && error.detail.kind === 'deadline') {
+        throw timeout(imageId, progress.state, elapsed())
+      }
+      throw error
+    }
     progress.polls++
-    const state = image?.ImageState ?? NOT_LISTED
-    if (image) progress.image = image
+    if (!image) {
+      missing++
+      if (listed && missing >= GONE_AFTER_POLLS) throw gone(imageId, progress, elapsed())
+      if (!listed && progress.state !== NOT_LISTED) {
+        ctx.log(`${imageId} is not listed yet after ${formatDuration(elapsed())}`)
+        progress.state = NOT_LISTED
+      }
+      continue
+    }
+    listed = true
+    missing = 0
+    progress.image = image
+    const state = image.ImageState ?? ''
     if (state !== progress.state) {
-      ctx.log(`${imageId} is ${describeState(state, image)} after ${formatDuration(elapsed())}`)
+      ctx.log(`${imageId} is ${describeState(image)} after ${formatDuration(elapsed())}`)
       progress.state = state
-    } else if (state === 'SYNCING' && image?.SyncPercent !== undefined) {
-      ctx.log(`${imageId} is SYNCING (${image.SyncPercent}%) after ${formatDuration(elapsed())}`)
+    } else if (state === IMAGE_STATE.syncing && image.SyncPercent !== undefined) {
+      ctx.log(`${imageId} is ${describeState(image)} after ${formatDuration(elapsed())}`)
     }
-    if (image && state === READY_STATE) {
-      return { image, polls: progress.polls, elapsedMs: elapsed() }
-    }
-    if (FAILED_STATES.has(state)) {
+    const phase = phaseOf(state)
+    if (phase === 'ready') return { image, polls: progress.polls, elapsedMs: elapsed() }
+    if (phase === 'failed') {
       throw new ActionFailure(
         `Image ${state}`,
-        `Image ${imageId} (${image?.ImageName ?? 'unnamed'}) ended in ${state} after ${formatDuration(elapsed())}. Tencent Cloud could not make it: check the instance's disks and state in the console, delete the failed image, and run again.`
+        `Image ${imageId} (${image.ImageName ?? 'unnamed'}) ended in ${state} after ${formatDuration(elapsed())}. Tencent Cloud could not make it: check the instance's disks and state in the console, delete the failed image, and run again.`
+      )
+    }
+    if (phase === 'unknown' && !warned.has(state)) {
+      warned.add(state)
+      ctx.warn(
+        `${imageId} is in state '${state}', which this action does not know. It goes on waiting for NORMAL until wait-timeout-seconds; tell the action's maintainers what the state means.`
       )
     }
   }
@@ -71,23 +107,22 @@ export async function waitForImage(
 function timeout(imageId: string, state: string, elapsedMs: number): ActionFailure {
   return new ActionFailure(
     'Timed out waiting for the image',
-    `Image ${imageId} was still ${state} after ${formatDuration(elapsedMs)}, when wait-timeout-seconds ran out. The image may still become NORMAL: check it in the console, or raise wait-timeout-seconds (large disks take tens of minutes).`
+    `Image ${imageId} was still ${state === NOT_LISTED ? 'not listed' : state} after ${formatDuration(elapsedMs)}, when wait-timeout-seconds ran out. The image may still become NORMAL: check it in the console, or raise wait-timeout-seconds (large disks take tens of minutes).`
   )
 }
 
-function describeState(state: string, image: Image | undefined): string {
-  if (state === NOT_LISTED) return 'not listed yet'
-  if (state === 'SYNCING' && image?.SyncPercent !== undefined) {
-    return `SYNCING (${image.SyncPercent}%)`
-  }
-  return state
+function gone(imageId: string, progress: WaitProgress, elapsedMs: number): ActionFailure {
+  const last = progress.image?.ImageState ?? progress.state
+  return new ActionFailure(
+    'Image is gone',
+    `Image ${imageId} was ${last} and is no longer listed after ${formatDuration(elapsedMs)}: it was deleted while this step waited for it (in the console, by another workflow or by the cleanup action). Nothing is left to wait for; run again to make a new image.`
+  )
 }
 
-export function formatDuration(ms: number): string {
-  const seconds = Math.max(0, Math.round(ms / 100) / 10)
-  if (seconds < 60) return `${seconds}s`
-  const whole = Math.round(seconds)
-  const m = Math.floor(whole / 60)
-  const s = whole % 60
-  return s === 0 ? `${m}m` : `${m}m ${s}s`
+function describeState(image: Image): string {
+  const state = image.ImageState ?? ''
+  if (state === IMAGE_STATE.syncing && image.SyncPercent !== undefined) {
+    return `${state} (${image.SyncPercent}%)`
+  }
+  return state
 }

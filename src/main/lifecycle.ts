@@ -1,9 +1,7 @@
 // The image-lifecycle inputs of the main action: what to do with an image of the same name, whether
 // to delete an image this run made when the run fails, and provenance tags. Pure, like inputs.ts.
-import { InputError, parseBoolean, parseNumber } from './parse.ts'
-
-export const IF_EXISTS = ['fail', 'reuse', 'replace'] as const
-export type IfExists = (typeof IF_EXISTS)[number]
+import { IF_EXISTS, type IfExists } from '../image/if-exists.ts'
+import { InputError, parseBoolean, parseNumber } from '../runner/inputs.ts'
 
 export interface Lifecycle {
   ifExists: IfExists
@@ -15,7 +13,11 @@ export interface Lifecycle {
 
 export const DEFAULT_CLEANUP_WAIT_SECONDS = 300
 
-export function parseLifecycle(get: (name: string) => string): Lifecycle {
+export function parseLifecycle(
+  get: (
+    name: 'if-exists' | 'cleanup-on-failure' | 'cleanup-wait-seconds' | 'provenance-tags'
+  ) => string
+): Lifecycle {
   const ifExists = get('if-exists') || 'fail'
   if (!(IF_EXISTS as readonly string[]).includes(ifExists)) {
     throw new InputError('if-exists', `must be fail, reuse or replace, got '${ifExists}'.`)

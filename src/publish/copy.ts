@@ -1,19 +1,23 @@
-// Stage: copy the NORMAL source image to other regions with one SyncImages, then wait for every
+// Stage: copy the ready source image to other regions with one SyncImages, then wait for every
 // copy in its own region, all at once, within the step's one deadline.
 import type {
   Image,
   SyncImagesResponse
 } from 'tencentcloud-sdk-nodejs-cvm/tencentcloud/services/cvm/v20170312/cvm_models.js'
-import { CancelledError } from './clock.ts'
-import { isBusy, unshareAndDelete, waitUntilIdle } from './delete.ts'
-import { ActionFailure, ApiCallError, answerMayBeLost, classify } from './errors.ts'
-import type { IfExists } from './lifecycle-inputs.ts'
-import { createdAt, findImagesByExactName } from './lookup.ts'
+import { unshareAndDelete, waitUntilIdle } from '../image/delete.ts'
+import type { IfExists } from '../image/if-exists.ts'
+import { findImagesByExactName } from '../image/lookup.ts'
+import { findOurs, newClaim, type Claim } from '../image/ownership.ts'
+import type { PollSchedule } from '../image/schedule.ts'
+import { IMAGE_STATE, isBusy, isFailed, isReady } from '../image/states.ts'
+import { waitForImage, type WaitProgress } from '../image/wait.ts'
+import { CancelledError } from '../runner/clock.ts'
+import { ActionFailure } from '../runner/failure.ts'
+import { formatDuration } from '../runner/format.ts'
+import { ApiCallError, answerMayBeLost, classify } from '../tencent/errors.ts'
+import type { ClientFor } from '../tencent/regional-clients.ts'
+import { callOptions, withRetry, type RetryContext } from '../tencent/retry.ts'
 import type { CopyRecord, Published } from './published.ts'
-import type { ClientFor } from './regional-clients.ts'
-import { withRetry, type RetryContext } from './retry.ts'
-import type { PollSchedule } from './schedule.ts'
-import { FAILED_STATES, formatDuration, waitForImage, type WaitProgress } from './wait.ts'
 
 export interface CopySource {
   region: string
@@ -22,18 +26,37 @@ export interface CopySource {
   name: string
 }
 
+/** What a copy in one region may be, before SyncImages names it. */
+export interface RegionClaim {
+  region: string
+  claim: Claim
+}
+
+/**
+ * Told about SyncImages, so that a run that ends at any moment has handed on the copies it made or
+ * may have made. The run record implements it.
+ */
+export interface CopyWatch {
+  /** Just before SyncImages leaves: copies may exist in these regions from now on. */
+  sending(claims: RegionClaim[]): void
+  /** A definite answer came and no earlier answer was lost. */
+  settled(): void
+  /** Some copies have ids now (in `published`). */
+  known(): void
+}
+
 export interface CopyContext extends RetryContext {
   schedule: PollSchedule
   log: (message: string) => void
-  /** Called once every copy has an id, before the wait: ids are worth reporting at once. */
-  onStarted?: () => void
+  warn: (message: string) => void
+  watch: CopyWatch
   /**
    * What to do with a copy an earlier run left in a destination region (a re-run, or a replaced
    * source whose copies outlived it), as for the source image. 'fail' leaves it to SyncImages.
    */
-  ifExists?: IfExists
+  ifExists: IfExists
   /** Pause between looks at an earlier copy that must stop SYNCING before it can be replaced. */
-  pollMs?: number
+  pollMs: number
 }
 
 /** Copies to every region of `published.copies`, recording ids and states there as it goes. */
@@ -45,13 +68,7 @@ export async function copyToRegions(
 ): Promise<void> {
   const regions = published.copies.map(copy => copy.region)
   try {
-    const before = await handleEarlierCopies(
-      source,
-      published.copies,
-      clientFor,
-      ctx.ifExists ?? 'fail',
-      ctx
-    )
+    const before = await handleEarlierCopies(source, published.copies, clientFor, ctx)
     await startCopies(source, published.copies, clientFor, before, ctx)
   } catch (error) {
     if (!(error instanceof ApiCallError)) throw error
@@ -65,7 +82,6 @@ export async function copyToRegions(
       `Copying ${source.imageId} to ${regions.join(', ')} failed, ${outcome}. ${error.message}`
     )
   }
-  ctx.onStarted?.()
 
   const since = ctx.clock.now()
   const outcomes = await Promise.allSettled(
@@ -88,10 +104,9 @@ async function handleEarlierCopies(
   source: CopySource,
   copies: CopyRecord[],
   clientFor: ClientFor,
-  ifExists: IfExists,
   ctx: CopyContext
-): Promise<Map<string, Set<string>>> {
-  const before = new Map<string, Set<string>>()
+): Promise<Map<string, Image[]>> {
+  const before = new Map<string, Image[]>()
   for (const copy of copies) {
     const api = clientFor(copy.region)
     let found: Image[]
@@ -100,16 +115,16 @@ async function handleEarlierCopies(
     } catch (error) {
       // With 'fail' this look-up is only a safeguard: a region that refuses it (unknown, or
       // not allowed) is left to SyncImages and the polls, whose errors say more.
-      if (ifExists === 'fail' && error instanceof ApiCallError) continue
+      if (ctx.ifExists === 'fail' && error instanceof ApiCallError) continue
       throw error
     }
-    before.set(copy.region, new Set(found.map(image => image.ImageId ?? '')))
+    before.set(copy.region, found)
     const [earlier] = found
-    if (!earlier?.ImageId || ifExists === 'fail') continue
+    if (!earlier?.ImageId || ctx.ifExists === 'fail') continue
     const id = earlier.ImageId
     const state = earlier.ImageState ?? 'unknown'
-    if (ifExists === 'reuse') {
-      if (FAILED_STATES.has(state)) {
+    if (ctx.ifExists === 'reuse') {
+      if (isFailed(state)) {
         throw new ActionFailure(
           'Existing copy failed',
           `${copy.region}: image ${id} ('${source.name}') exists but is ${state}, so it cannot be reused. Delete it in that region, or set if-exists to replace.`
@@ -120,10 +135,10 @@ async function handleEarlierCopies(
       continue
     }
     const since = ctx.clock.now()
-    const idle = isBusy(earlier)
-      ? await waitUntilIdle(api, id, { ...ctx, pollMs: ctx.pollMs ?? 5_000, until: ctx.deadline })
+    const idle = isBusy(earlier.ImageState)
+      ? await waitUntilIdle(api, id, { ...ctx, until: ctx.deadline })
       : earlier
-    if (idle && isBusy(idle)) {
+    if (idle && isBusy(idle.ImageState)) {
       throw new ActionFailure(
         'Cannot replace a copy yet',
         `${copy.region}: image ${id} ('${source.name}') is still ${idle.ImageState} after ${formatDuration(ctx.clock.now() - since)}, and Tencent Cloud refuses to delete an image until that ends. Run again later or raise wait-timeout-seconds.`
@@ -137,27 +152,35 @@ async function handleEarlierCopies(
   return before
 }
 
-/** One SyncImages for every region; after a lost answer, copies it made are found by name. */
+/** One SyncImages for every region; after a lost answer, copies it made are found by the claims. */
 async function startCopies(
   source: CopySource,
   copies: CopyRecord[],
   clientFor: ClientFor,
-  before: Map<string, Set<string>>,
+  before: Map<string, Image[]>,
   ctx: CopyContext
 ): Promise<void> {
   const api = clientFor(source.region)
-  // As for CreateImage: a copy made by our own lost request cannot be older than this.
-  const notBefore = ctx.clock.now() - 5 * 60_000
+  const now = ctx.clock.now()
+  // Copies' tags are not the request's to choose, so the claim rests on name, age and what was
+  // there before. A region whose look-up failed has no claim: not knowing what was there, a
+  // lost answer never adopts (nor hands on for deleting) an image there.
+  const claims = new Map<string, Claim>()
+  for (const copy of copies) {
+    const found = before.get(copy.region)
+    if (found) claims.set(copy.region, newClaim(source.name, now, found, []))
+  }
   const pending = (): CopyRecord[] => copies.filter(copy => !copy.imageId)
   const findCopies = async (adopted: boolean): Promise<void> => {
     for (const copy of pending()) {
-      const images = await findImagesByExactName(clientFor(copy.region), source.name, ctx)
-      const earlier = before.get(copy.region)
-      const found = images.find(
-        image => !earlier?.has(image.ImageId ?? '') && (createdAt(image) ?? notBefore) >= notBefore
-      )
+      const claim = claims.get(copy.region)
+      if (!claim) continue
+      const found = await findOurs(clientFor(copy.region), claim, ctx)
       if (!found?.ImageId) continue
-      Object.assign(copy, { imageId: found.ImageId, state: found.ImageState ?? 'SYNCING' })
+      Object.assign(copy, {
+        imageId: found.ImageId,
+        state: found.ImageState ?? IMAGE_STATE.syncing
+      })
       if (adopted) {
         copy.adopted = true
         ctx.log(
@@ -165,6 +188,7 @@ async function startCopies(
         )
       }
     }
+    ctx.watch.known()
   }
 
   let answerLost = false
@@ -174,16 +198,26 @@ async function startCopies(
       if (answerLost) await findCopies(true)
       const regions = pending().map(copy => copy.region)
       if (regions.length === 0) return
+      ctx.watch.sending(
+        regions.flatMap(region => {
+          const claim = claims.get(region)
+          return claim ? [{ region, claim }] : []
+        })
+      )
       try {
         const response = await api.call<SyncImagesResponse>(
           'SyncImages',
           { ImageIds: [source.imageId], DestinationRegions: regions, ImageSetRequired: true },
-          ctx.signal
+          callOptions(ctx)
         )
         for (const item of response.ImageSet ?? []) {
           const copy = copies.find(c => c.region === item.Region && !c.imageId)
-          if (copy && item.ImageId) Object.assign(copy, { imageId: item.ImageId, state: 'SYNCING' })
+          if (copy && item.ImageId) {
+            Object.assign(copy, { imageId: item.ImageId, state: IMAGE_STATE.syncing })
+          }
         }
+        ctx.watch.known()
+        if (!answerLost) ctx.watch.settled()
         ctx.log(
           `SyncImages started copies of ${source.imageId}: ${regions.map(r => `${r} ${copies.find(c => c.region === r)?.imageId ?? '(no id given)'}`).join(', ')}. RequestId ${response.RequestId || 'unknown'}.`
         )
@@ -194,6 +228,7 @@ async function startCopies(
           if (pending().length === 0) return
         }
         if (answerMayBeLost(error)) answerLost = true
+        else if (classify(error).code !== undefined && !answerLost) ctx.watch.settled()
         throw error
       }
     },
@@ -218,7 +253,7 @@ async function waitForCopy(
 ): Promise<void> {
   const imageId = copy.imageId!
   // A reused copy that is ready needs no poll.
-  if (copy.reused && copy.state === 'NORMAL') {
+  if (copy.reused && isReady(copy.state)) {
     copy.elapsedMs = 0
     return
   }
@@ -228,7 +263,9 @@ async function waitForCopy(
       ...ctx,
       since,
       progress,
-      log: message => ctx.log(`${copy.region}: ${message}`)
+      listed: copy.reused === true,
+      log: message => ctx.log(`${copy.region}: ${message}`),
+      warn: message => ctx.warn(`${copy.region}: ${message}`)
     })
   } catch (error) {
     if (!isCancel(error)) copy.failure = describeCopyFailure(copy, progress, error, since, ctx)
@@ -248,10 +285,13 @@ function describeCopyFailure(
   ctx: CopyContext
 ): string {
   const after = formatDuration(ctx.clock.now() - since)
-  if (FAILED_STATES.has(progress.state)) {
+  if (isFailed(progress.state)) {
     return `${copy.region}: copy ${copy.imageId} ended in ${progress.state} after ${after}; delete it in that region and copy again.`
   }
   if (error instanceof ApiCallError) return `${copy.region}: ${error.message}`
+  if (error instanceof ActionFailure && error.title === 'Image is gone') {
+    return `${copy.region}: ${error.message}`
+  }
   copy.timedOut = true
   const percent = progress.image?.SyncPercent
   const where = percent !== undefined ? `${progress.state} (${percent}%)` : progress.state

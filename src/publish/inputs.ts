@@ -1,6 +1,6 @@
 // copy-to-regions and share-with-accounts -> what to publish, checked before any API call. Pure.
-import { parseEndpoint, type Endpoint } from './endpoint.ts'
-import { InputError, REGION_NAME, parseList } from './parse.ts'
+import { parseEndpoint, type Endpoint } from '../tencent/endpoint.ts'
+import { InputError, REGION_NAME, parseList } from '../runner/inputs.ts'
 
 export interface PublishSpec {
   /** Destination regions, in the order given. */

@@ -1,11 +1,12 @@
 // Stage: share the source image and every copy with other accounts. Sharing is per region, so each
 // image is shared through a client for its own region. The source goes first: an account the API
 // refuses is refused for every image, and is best found out before the copies are touched.
-import { CancelledError } from './clock.ts'
-import { ActionFailure, ApiCallError, isAccountRefused } from './errors.ts'
+import { CancelledError } from '../runner/clock.ts'
+import { ActionFailure } from '../runner/failure.ts'
+import { ApiCallError, isAccountRefused } from '../tencent/errors.ts'
 import type { Published } from './published.ts'
-import type { ClientFor } from './regional-clients.ts'
-import { withRetry, type RetryContext } from './retry.ts'
+import type { ClientFor } from '../tencent/regional-clients.ts'
+import { request, type RetryContext } from '../tencent/retry.ts'
 
 export interface ShareTarget {
   region: string
@@ -98,14 +99,10 @@ async function share(
 ): Promise<void> {
   const api = clientFor(target.region)
   // SHARE is idempotent, so a resend after a lost answer is harmless.
-  const response = await withRetry(
+  const response = await request<{ RequestId?: string }>(
+    api,
     'ModifyImageSharePermission',
-    () =>
-      api.call<{ RequestId?: string }>(
-        'ModifyImageSharePermission',
-        { ImageId: target.imageId, AccountIds: accountIds, Permission: 'SHARE' },
-        ctx.signal
-      ),
+    { ImageId: target.imageId, AccountIds: accountIds, Permission: 'SHARE' },
     ctx
   )
   published.shares.push({ ...target, accountIds: [...accountIds] })

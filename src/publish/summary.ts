@@ -1,6 +1,7 @@
 // The job summary's table for copy-to-regions and share-with-accounts: one row per region.
+import { IMAGE_STATE } from '../image/states.ts'
 import { NOT_COPIED, type Published } from './published.ts'
-import { formatDuration } from './wait.ts'
+import { formatDuration } from '../runner/format.ts'
 
 export const REGION_HEADINGS = ['Region', 'Image ID', 'State', 'Time taken', 'Shared with']
 
@@ -31,7 +32,7 @@ export function regionRows(published: Published, source: SourceFacts): string[][
     const state =
       copy.state === NOT_COPIED
         ? 'not copied'
-        : copy.state === 'SYNCING' && copy.syncPercent !== undefined
+        : copy.state === IMAGE_STATE.syncing && copy.syncPercent !== undefined
           ? `SYNCING (${copy.syncPercent}%)`
           : copy.state
     rows.push([

@@ -1,5 +1,8 @@
 // Small pure parsers for action inputs. Each failure names the input and the rule it broke.
 
+/** The step's environment, as a plain record so that parsing is tested as data. */
+export type Env = Record<string, string | undefined>
+
 export class InputError extends Error {
   readonly input: string
   constructor(input: string, message: string) {
@@ -71,5 +74,35 @@ export function checkLength(input: string, value: string, max: number): void {
   const length = [...value].length
   if (length > max) {
     throw new InputError(input, `must be at most ${max} characters, got ${length}.`)
+  }
+}
+
+// Control characters: C0 and C1 (a line break in an image name would end a log line and start
+// a workflow command). Inputs that are lists may break lines between their items.
+const CONTROL = /\p{Cc}/u
+const CONTROL_EXCEPT_LINES = /[^\P{Cc}\n\r\t]/u
+
+/**
+ * Refuses a control character in any input, before anything else reads them: line breaks only
+ * between the items of the inputs in `lists`. The value is not quoted: it may be a credential.
+ */
+export function refuseControlCharacters(
+  raw: Partial<Record<string, string>>,
+  lists: readonly string[]
+): void {
+  for (const [name, value] of Object.entries(raw)) {
+    if (!value) continue
+    const text = lists.includes(name) ? value : value.trim()
+    const found = (lists.includes(name) ? CONTROL_EXCEPT_LINES : CONTROL).exec(text)
+    if (!found) continue
+    const code = found[0].codePointAt(0)!
+    const what =
+      code === 0x0a || code === 0x0d
+        ? 'a line break'
+        : `the control character U+${code.toString(16).toUpperCase().padStart(4, '0')}`
+    throw new InputError(
+      name,
+      `contains ${what} at position ${found.index + 1}. Text inputs take one line of printable characters${lists.includes(name) ? ' (this list may put each item on a line of its own)' : ''}; check the expression or secret that fills it.`
+    )
   }
 }

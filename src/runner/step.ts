@@ -1,8 +1,8 @@
-// What every step does with the runner, whichever action it belongs to: stop when the runner
-// cancels the job, and fail with an annotation title.
-import * as core from '@actions/core'
+// What every step does with the runner, whichever action it belongs to: take its clock,
+// randomness and environment from the world, and stop when the runner cancels the job.
 import { systemClock, type Clock, type Random } from './clock.ts'
 import type { Env } from './inputs.ts'
+import { log } from './log.ts'
 
 /** What a step takes from the world, so tests can give it a clock, randomness and environment. */
 export interface StepDeps {
@@ -29,7 +29,7 @@ export interface Cancellation {
 export function cancelOnSignals(): Cancellation {
   const cancel = new AbortController()
   const onSignal = (signal: NodeJS.Signals): void => {
-    core.info(`Received ${signal}: stopping.`)
+    log.info(`Received ${signal}: stopping.`)
     cancel.abort()
   }
   process.on('SIGINT', onSignal)
@@ -41,10 +41,4 @@ export function cancelOnSignals(): Cancellation {
       process.off('SIGTERM', onSignal)
     }
   }
-}
-
-/** core.setFailed, with a title on the annotation. */
-export function fail(title: string, message: string): void {
-  core.error(message, { title })
-  process.exitCode = core.ExitCode.Failure
 }

@@ -1,4 +1,4 @@
-import { InputError } from './parse.ts'
+import { InputError } from '../runner/inputs.ts'
 
 /** Where the SDK sends requests: it wants a host (with optional port) and a separate protocol. */
 export interface Endpoint {

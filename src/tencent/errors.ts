@@ -1,8 +1,9 @@
 // The one place that knows Tencent Cloud's error codes: which are worth retrying, which mean a
 // request may have been carried out although its answer was lost, and (with the table in
-// error-advice.ts) what each means in plain words.
+// advice.ts) what each means in plain words.
 
-import { ADVICE, CHECK_KEYS, STS_ADVICE, type CodeAdvice } from './error-advice.ts'
+import { ADVICE, CHECK_KEYS, STS_ADVICE, type CodeAdvice } from './advice.ts'
+import { BadAnswer, NoAnswerInTime } from './client.ts'
 
 /** What the SDK throws (TencentCloudSDKHttpException), read structurally so tests can build one. */
 export interface SdkErrorLike {
@@ -12,7 +13,12 @@ export interface SdkErrorLike {
   requestId?: string
 }
 
-export type FailureKind = 'api' | 'http' | 'network' | 'other'
+/**
+ * api: an error answer with a code. http: a non-200 status. network: no answer (refused, reset,
+ * the SDK's own timeout). bad-answer: HTTP 200 that is not the API's JSON. deadline: given up
+ * because the step's time ran out.
+ */
+export type FailureKind = 'api' | 'http' | 'network' | 'bad-answer' | 'deadline' | 'other'
 
 export interface ClassifiedError {
   kind: FailureKind
@@ -24,6 +30,16 @@ export interface ClassifiedError {
 
 export function classify(error: unknown): ClassifiedError {
   if (error instanceof ApiCallError) return error.detail
+  if (error instanceof BadAnswer || error instanceof NoAnswerInTime) {
+    const kind = error instanceof BadAnswer ? 'bad-answer' : 'deadline'
+    return {
+      kind,
+      code: undefined,
+      httpCode: undefined,
+      requestId: undefined,
+      message: error.message
+    }
+  }
   const e = (typeof error === 'object' && error !== null ? error : {}) as SdkErrorLike
   const message = typeof e.message === 'string' ? e.message : String(error)
   const requestId = e.requestId || undefined
@@ -67,6 +83,7 @@ export function isRetryable(error: unknown): boolean {
   const c = classify(error)
   switch (c.kind) {
     case 'network':
+    case 'bad-answer':
       return true
     case 'http':
       return (c.httpCode ?? 0) >= 500
@@ -80,7 +97,12 @@ export function isRetryable(error: unknown): boolean {
 /** True when the request may have been carried out although no answer came back. */
 export function answerMayBeLost(error: unknown): boolean {
   const c = classify(error)
-  return c.kind === 'network' || (c.kind === 'http' && (c.httpCode ?? 0) >= 500)
+  return (
+    c.kind === 'network' ||
+    c.kind === 'bad-answer' ||
+    c.kind === 'deadline' ||
+    (c.kind === 'http' && (c.httpCode ?? 0) >= 500)
+  )
 }
 
 /** Sharing refused because of an account in the list, not because of the image. */
@@ -143,6 +165,12 @@ export function describeFailure(action: string, c: ClassifiedError, attempts = 1
   if (c.kind === 'http') {
     return `${action} failed${tries}: the API answered HTTP ${c.httpCode} (${c.message}).${requestId} Tencent Cloud may be having trouble; run again later, and check the endpoint input.`
   }
+  if (c.kind === 'bad-answer') {
+    return `${action} failed${tries}: ${c.message}. A proxy or gateway between the runner and Tencent Cloud may have answered instead of the API: check the endpoint input and any proxy settings (https_proxy, no_proxy).`
+  }
+  if (c.kind === 'deadline') {
+    return `${action} failed: ${c.message}, so the step stopped waiting for it: its time limit ran out. Tencent Cloud may still carry the request out.`
+  }
   if (c.kind === 'network') {
     return `${action} failed${tries}: no answer from the API (${c.message}). Check the endpoint input, the network and any proxy settings (https_proxy, no_proxy).`
   }
@@ -166,14 +194,4 @@ export function explainStsFailure(
 
 function capitalise(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1)
-}
-
-/** A failure that should be reported with an annotation title. */
-export class ActionFailure extends Error {
-  readonly title: string
-  constructor(title: string, message: string) {
-    super(message)
-    this.name = 'ActionFailure'
-    this.title = title
-  }
 }

@@ -1,20 +1,21 @@
 // One CVM client per region: the region travels in every request (X-TC-Region), so polling a copy
 // in ap-shanghai needs a client for ap-shanghai. All share the transport, credentials and one pacer.
-import type { Clock } from './clock.ts'
+import type { Clock } from '../runner/clock.ts'
 import {
   createCvmClient,
   type ApiClient,
   type CredentialSource,
   type Credentials,
   type Transport
-} from './cvm-client.ts'
-import type { Config } from './inputs.ts'
+} from './client.ts'
+import type { Endpoint } from './endpoint.ts'
 import { PUBLISH_REQUESTS_PER_SECOND, Pacer, paced } from './pace.ts'
 
 export type ClientFor = (region: string) => ApiClient
 
 export function regionalClients(
-  config: Config,
+  /** The endpoint of each region; `fallback` serves any other. */
+  endpoints: { byRegion: Record<string, Endpoint>; fallback: Endpoint },
   credentials: Credentials | CredentialSource,
   transport: Transport,
   clock: Clock
@@ -24,7 +25,7 @@ export function regionalClients(
   return region => {
     let client = clients.get(region)
     if (!client) {
-      const endpoint = config.publish.endpoints[region] ?? config.endpoint
+      const endpoint = endpoints.byRegion[region] ?? endpoints.fallback
       const api = createCvmClient({ endpoint, region, credentials }, transport)
       client = paced(api, pacer)
       clients.set(region, client)

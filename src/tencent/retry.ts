@@ -1,4 +1,5 @@
-import { CancelledError, type Clock, type Random } from './clock.ts'
+import { CancelledError, type Clock, type Random } from '../runner/clock.ts'
+import type { ApiClient, CallOptions } from './client.ts'
 import { ApiCallError, classify, isRateLimited, isRetryable } from './errors.ts'
 
 export interface RetryPolicy {
@@ -78,4 +79,25 @@ export async function withRetry<T>(
       await ctx.clock.sleep(delay, ctx.signal)
     }
   }
+}
+
+/**
+ * A request that starts at the deadline (the last poll of a wait lands on it) may still take this
+ * long to answer; no request outlives it, so a step ends within its time limit and this.
+ */
+export const REQUEST_GRACE_MS = 5_000
+
+/** A request's share of the context: the cancellation, and the time left plus the grace. */
+export function callOptions(ctx: RetryContext): CallOptions {
+  return { signal: ctx.signal, timeoutMs: ctx.deadline + REQUEST_GRACE_MS - ctx.clock.now() }
+}
+
+/** One API call with retries: the usual way to call the API. */
+export function request<T>(
+  api: ApiClient,
+  action: string,
+  params: object,
+  ctx: RetryContext
+): Promise<T> {
+  return withRetry(action, () => api.call<T>(action, params, callOptions(ctx)), ctx)
 }
