@@ -15,6 +15,20 @@ import {
 
 const start = emulatorFixture()
 
+function runCleanup(emu: Emulator, inputs: Record<string, string>) {
+  return runAction({
+    actionDir: 'cleanup',
+    timeoutMs: 60_000,
+    inputs: {
+      region: SEED.region,
+      endpoint: emu.url,
+      'secret-id': TEST_CREDENTIALS.secretId,
+      'secret-key': TEST_CREDENTIALS.secretKey,
+      ...inputs
+    }
+  })
+}
+
 /** The id of the image the run created, once the run has polled it and seen it listed. */
 async function polledImage(emu: Emulator): Promise<string> {
   const polled = (): string | undefined => {
@@ -199,18 +213,7 @@ describe('logs never obey strangers', () => {
   it('the cleanup action prints image names from the API as text', async () => {
     const emu = await start()
     emu.state.addImage({ name: 'ci-x\n::error title=pwned::pwned', region: SEED.region })
-    const run = await runAction({
-      actionDir: 'cleanup',
-      timeoutMs: 60_000,
-      inputs: {
-        region: SEED.region,
-        endpoint: emu.url,
-        'secret-id': TEST_CREDENTIALS.secretId,
-        'secret-key': TEST_CREDENTIALS.secretKey,
-        'name-prefix': 'ci-',
-        'dry-run': 'true'
-      }
-    })
+    const run = await runCleanup(emu, { 'name-prefix': 'ci-', 'dry-run': 'true' })
     expect(run.exitCode).toBe(0)
     expect(run.annotations.filter(a => a.title === 'pwned')).toEqual([])
     expect(run.stdout).toContain('::error title=pwned::pwned')
@@ -338,17 +341,7 @@ describe('one failure path for every action', () => {
       message: `Key ${TEST_CREDENTIALS.secretId} may not DescribeImages.`,
       times: Infinity
     })
-    const run = await runAction({
-      actionDir: 'cleanup',
-      timeoutMs: 60_000,
-      inputs: {
-        region: SEED.region,
-        endpoint: emu.url,
-        'secret-id': TEST_CREDENTIALS.secretId,
-        'secret-key': TEST_CREDENTIALS.secretKey,
-        'name-prefix': 'ci-'
-      }
-    })
+    const run = await runCleanup(emu, { 'name-prefix': 'ci-' })
     expect(run.exitCode).toBe(1)
     const [annotation] = errorAnnotations(run)
     expect(annotation!.title).toBe('DescribeImages failed: UnauthorizedOperation')
