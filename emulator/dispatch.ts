@@ -2,6 +2,7 @@
 // calling (signature, keys, token), which region, the rate limit, then the action itself.
 import type { ActionContext, ActionHandler, ActionResult } from './action-context.ts'
 import { ApiError, missingParameter } from './api-error.ts'
+import { AS_ACTIONS, AS_VERSION } from './as/index.ts'
 import { authenticate, headerText } from './authenticate.ts'
 import type { KeyStore } from './credentials.ts'
 import { CVM_ACTIONS, CVM_VERSION } from './cvm/index.ts'
@@ -17,7 +18,8 @@ const SERVICES: Record<
   { version: string; actions: Readonly<Record<string, ActionHandler>> }
 > = {
   cvm: { version: CVM_VERSION, actions: CVM_ACTIONS },
-  sts: { version: STS_VERSION, actions: STS_ACTIONS }
+  sts: { version: STS_VERSION, actions: STS_ACTIONS },
+  as: { version: AS_VERSION, actions: AS_ACTIONS }
 }
 
 /** What a request says about itself, read without judging it (for the call log and faults). */
@@ -47,6 +49,7 @@ export interface DispatcherDeps {
 function serviceOf(version: string, action: string): Service {
   if (version === STS_VERSION) return 'sts'
   if (version === CVM_VERSION) return 'cvm'
+  if (version === AS_VERSION) return 'as'
   return action in STS_ACTIONS ? 'sts' : 'cvm'
 }
 

@@ -12,6 +12,7 @@ import { EmulatorState } from './state.ts'
 import type { EmulatorOptions, RecordedCall } from './types.ts'
 
 export { SEED, TEST_CREDENTIALS } from './seed.ts'
+export { LAUNCH_SEED } from './seed-launch.ts'
 export { EmulatorState, toApiImage, PUBLIC_IMAGE_OWNER, type NewImage } from './state.ts'
 export { Faults } from './faults.ts'
 export { DOCUMENTED_RATE_LIMITS, DEFAULT_RATE_LIMIT } from './rate-limit.ts'

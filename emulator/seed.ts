@@ -1,4 +1,5 @@
 // The resources every emulator starts with. Ids are fixed so tests and demos can name them.
+import { seedLaunchResources } from './seed-launch.ts'
 import type { EmulatorState } from './state.ts'
 import type { Credentials, DiskRecord, InstanceRecord } from './types.ts'
 
@@ -183,4 +184,5 @@ export function seedState(state: EmulatorState): void {
     sharedWith: [SEED.otherAccountIds[0]],
     createdTime: '2025-09-02T08:00:00Z'
   })
+  seedLaunchResources(state)
 }

@@ -1,5 +1,7 @@
 // Everything the emulated account owns, per region. Image state changes (CREATING -> NORMAL,
 // SYNCING with a rising SyncPercent) are computed from the clock when read, so there are no timers.
+import { AutoScalingStore } from './as/store.ts'
+import { LaunchTemplateStore } from './cvm/launch-templates.ts'
 import { isoSeconds, newResourceId } from './ids.ts'
 import type {
   ImageRecord,
@@ -54,6 +56,8 @@ export class EmulatorState {
   readonly instances = new Map<string, InstanceRecord>()
   readonly snapshots = new Map<string, SnapshotRecord>()
   readonly failSyncRegions: Set<string>
+  readonly launchTemplates = new LaunchTemplateStore()
+  readonly autoScaling = new AutoScalingStore()
   createMs: number
   syncMs: number
   private readonly imageStore = new Map<string, ImageRecord>()

@@ -147,7 +147,7 @@ export interface SnapshotRecord {
   instanceId?: string
 }
 
-export type Service = 'cvm' | 'sts'
+export type Service = 'cvm' | 'sts' | 'as'
 export type CallOutcome = 'ok' | 'error' | 'dropped' | 'http-error'
 
 export interface RecordedCall {

@@ -3,6 +3,13 @@ import type { ActionHandler } from '../action-context.ts'
 import { createImage } from './create-image.ts'
 import { describeImages } from './describe-images.ts'
 import { describeInstances } from './describe-instances.ts'
+import { describeImageFromFamily, modifyImageAttribute } from './image-family.ts'
+import {
+  createLaunchTemplateVersion,
+  describeLaunchTemplates,
+  describeLaunchTemplateVersions,
+  modifyLaunchTemplateDefaultVersion
+} from './launch-templates.ts'
 import { deleteImages, syncImages } from './manage-images.ts'
 import {
   describeImageQuota,
@@ -20,5 +27,11 @@ export const CVM_ACTIONS: Readonly<Record<string, ActionHandler>> = {
   ModifyImageSharePermission: modifyImageSharePermission,
   DescribeImageSharePermission: describeImageSharePermission,
   DescribeImageQuota: describeImageQuota,
-  DescribeInstances: describeInstances
+  DescribeInstances: describeInstances,
+  ModifyImageAttribute: modifyImageAttribute,
+  DescribeImageFromFamily: describeImageFromFamily,
+  DescribeLaunchTemplates: describeLaunchTemplates,
+  DescribeLaunchTemplateVersions: describeLaunchTemplateVersions,
+  CreateLaunchTemplateVersion: createLaunchTemplateVersion,
+  ModifyLaunchTemplateDefaultVersion: modifyLaunchTemplateDefaultVersion
 }
