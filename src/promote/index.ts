@@ -1,0 +1,4 @@
+import '../runner/quiet-deprecations.ts'
+import { run } from './main.ts'
+
+await run()
