@@ -7,6 +7,7 @@ import { parse } from 'yaml'
 import { REPOSITORY_ROOT } from '../../harness/index.ts'
 import { CLEANUP_INPUT_NAMES } from '../../src/cleanup/inputs.ts'
 import { INPUT_NAMES } from '../../src/main/inputs.ts'
+import { PROMOTE_INPUT_NAMES } from '../../src/promote/inputs.ts'
 
 interface Metadata {
   inputs: Record<string, { default?: string; required?: boolean }>
@@ -31,6 +32,7 @@ const CONNECTION_INPUTS = [
 const read = (file: string) => readFileSync(path.join(REPOSITORY_ROOT, file), 'utf8')
 const main = parse(read('action.yml')) as Metadata
 const cleanup = parse(read('cleanup/action.yml')) as Metadata
+const promote = parse(read('promote/action.yml')) as Metadata
 const readme = read('README.md')
 
 /** The first column and the second of the table under a heading of the README. */
@@ -94,6 +96,29 @@ describe('action metadata', () => {
     }
     expect(cleanup.inputs.region!.required).toBe(true)
   })
+
+  it('promote: PROMOTE_INPUT_NAMES, promote/action.yml and the README tables agree', () => {
+    expect(Object.keys(promote.inputs)).toEqual([...PROMOTE_INPUT_NAMES])
+    const rows = table('### Inputs of the promote action')
+    expect(rows.map(([name]) => name)).toEqual([...PROMOTE_INPUT_NAMES])
+    // Endpoints show the domain an empty input stands for.
+    const connection = new Set([...CONNECTION_INPUTS, 'as-endpoint'])
+    expect(rows.find(([name]) => name === 'as-endpoint')![1]).toBe('`as.tencentcloudapi.com`')
+    for (const [name, shown] of rows) {
+      if (!connection.has(name)) expect(shown).toBe(`\`${promote.inputs[name]!.default || "''"}\``)
+    }
+    expect(table('### Outputs of the promote action').map(([n]) => n)).toEqual(
+      Object.keys(promote.outputs)
+    )
+    expect(promote.runs).toEqual({ using: 'node24', main: 'dist/index.js' })
+  })
+
+  it('promote takes the connection inputs exactly as the main action does; region is optional', () => {
+    for (const name of CONNECTION_INPUTS) {
+      expect(promote.inputs[name]).toEqual(main.inputs[name])
+    }
+    expect(promote.inputs.region!.required).toBe(false)
+  })
 })
 
 interface Step {
@@ -114,7 +139,13 @@ describe('example workflows', () => {
     const triggers = examples.map(file =>
       Object.keys((parse(readFileSync(path.join(exampleDir, file), 'utf8')) as Workflow).on)
     )
-    for (const trigger of ['push', 'pull_request', 'schedule', 'workflow_call']) {
+    for (const trigger of [
+      'push',
+      'pull_request',
+      'schedule',
+      'workflow_call',
+      'workflow_dispatch'
+    ]) {
       expect(triggers.flat()).toContain(trigger)
     }
   })
@@ -129,9 +160,11 @@ describe('example workflows', () => {
         const uses = step.uses ?? ''
         const declared = uses.endsWith('/cleanup@v1')
           ? cleanup.inputs
-          : uses.startsWith('<owner>/tencentcloud-cvm-image-action@')
-            ? main.inputs
-            : undefined
+          : uses.endsWith('/promote@v1')
+            ? promote.inputs
+            : uses.startsWith('<owner>/tencentcloud-cvm-image-action@')
+              ? main.inputs
+              : undefined
         if (!declared) continue
         for (const name of Object.keys(step.with ?? {}))
           expect(Object.keys(declared)).toContain(name)

@@ -3,6 +3,7 @@ import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import { parse } from 'yaml'
 import { INPUT_NAMES } from '../../src/main/inputs.ts'
+import { PROMOTE_INPUT_NAMES } from '../../src/promote/inputs.ts'
 
 interface ActionYml {
   inputs: Record<string, { description: string; required?: boolean; default?: string }>
@@ -58,5 +59,57 @@ describe('README', () => {
 
   it('has one outputs row per action.yml output', () => {
     expect([...table('Outputs').keys()]).toEqual(Object.keys(action.outputs))
+  })
+})
+
+describe('promote/action.yml', () => {
+  const promote = parse(readFileSync('promote/action.yml', 'utf8')) as ActionYml
+  const section = readme.split(/^## Promote action\s*$/m)[1]!.split(/^## /m)[0]!
+  /** Rows of the table under a ### heading of the Promote section. */
+  const rows = (heading: string) =>
+    new Map(
+      section
+        .split(`### ${heading}`)[1]!
+        .split(/^### /m)[0]!
+        .split('\n')
+        .map(line => line.split('|').map(c => c.trim()))
+        .filter(cells => cells.length >= 4 && /^`[a-z-]+`$/.test(cells[1]!))
+        .map(cells => [cells[1]!.replace(/`/g, ''), cells.slice(2, -1)])
+    )
+
+  it('declares exactly the inputs the parser reads, each documented with a default', () => {
+    expect(Object.keys(promote.inputs)).toEqual([...PROMOTE_INPUT_NAMES])
+    for (const input of Object.values(promote.inputs)) {
+      expect(input.description.length).toBeGreaterThan(10)
+      expect(input.required === true || typeof input.default === 'string').toBe(true)
+    }
+    expect(promote.runs).toMatchObject({ using: 'node24', main: 'dist/index.js' })
+  })
+
+  it('has README rows for every input, with its default, and every output', () => {
+    const inputs = rows('Inputs of the promote action')
+    expect([...inputs.keys()]).toEqual(Object.keys(promote.inputs))
+    for (const [name, input] of Object.entries(promote.inputs)) {
+      if (input.default) expect(inputs.get(name)![0]).toContain(`\`${input.default}\``)
+    }
+    expect([...rows('Outputs of the promote action').keys()]).toEqual(Object.keys(promote.outputs))
+  })
+
+  it('lists the CAM permissions every call of the action needs', () => {
+    for (const permission of [
+      'cvm:ModifyImageAttribute',
+      'cvm:DescribeImageFromFamily',
+      'cvm:DescribeLaunchTemplates',
+      'cvm:DescribeLaunchTemplateVersions',
+      'cvm:CreateLaunchTemplateVersion',
+      'cvm:ModifyLaunchTemplateDefaultVersion',
+      'as:DescribeLaunchConfigurations',
+      'as:ModifyLaunchConfigurationAttributes',
+      'as:DescribeAutoScalingGroups',
+      'as:StartInstanceRefresh',
+      'as:DescribeRefreshActivities'
+    ]) {
+      expect(section).toContain(`\`${permission}\``)
+    }
   })
 })
