@@ -4,6 +4,7 @@ import { createImage } from './create-image.ts'
 import { describeImages } from './describe-images.ts'
 import { describeInstances } from './describe-instances.ts'
 import { deleteImages, syncImages } from './manage-images.ts'
+import { modifyImageAttribute } from './modify-image.ts'
 import {
   describeImageQuota,
   describeImageSharePermission,
@@ -20,5 +21,6 @@ export const CVM_ACTIONS: Readonly<Record<string, ActionHandler>> = {
   ModifyImageSharePermission: modifyImageSharePermission,
   DescribeImageSharePermission: describeImageSharePermission,
   DescribeImageQuota: describeImageQuota,
-  DescribeInstances: describeInstances
+  DescribeInstances: describeInstances,
+  ModifyImageAttribute: modifyImageAttribute
 }
