@@ -11,6 +11,7 @@ import type { RateLimiter } from './rate-limit.ts'
 import type { ArrivedRequest } from './signature.ts'
 import type { EmulatorState } from './state.ts'
 import { accountOfRoleArn, STS_ACTIONS, STS_VERSION, UNSIGNED_STS_ACTIONS } from './sts/index.ts'
+import { TAG_ACTIONS, TAG_VERSION } from './tag/index.ts'
 import type { DryRunStyle, Service, StsOptions } from './types.ts'
 
 const SERVICES: Record<
@@ -19,7 +20,8 @@ const SERVICES: Record<
 > = {
   cvm: { version: CVM_VERSION, actions: CVM_ACTIONS },
   sts: { version: STS_VERSION, actions: STS_ACTIONS },
-  as: { version: AS_VERSION, actions: AS_ACTIONS }
+  as: { version: AS_VERSION, actions: AS_ACTIONS },
+  tag: { version: TAG_VERSION, actions: TAG_ACTIONS }
 }
 
 /** What a request says about itself, read without judging it (for the call log and faults). */
@@ -47,6 +49,8 @@ export interface DispatcherDeps {
 }
 
 function serviceOf(version: string, action: string): Service {
+  // STS and Tag share a version; their actions tell them apart.
+  if (action in TAG_ACTIONS) return 'tag'
   if (version === STS_VERSION) return 'sts'
   if (version === CVM_VERSION) return 'cvm'
   if (version === AS_VERSION) return 'as'
@@ -158,9 +162,11 @@ export class Dispatcher {
   }
 
   private checkRegion(summary: RequestSummary): void {
-    // STS is a global service: the SDK sends a region, but any (or none) will do.
-    if (summary.service === 'sts') return
+    // Tag is a global service: any region, or none, will do.
+    if (summary.service === 'tag') return
     if (!summary.region) throw missingParameter('Region')
+    // STS is global too, but requires the Region common parameter; any value will do.
+    if (summary.service === 'sts') return
     if (!this.deps.state.regions.includes(summary.region)) {
       throw new ApiError(
         'UnsupportedRegion',

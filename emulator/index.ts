@@ -57,7 +57,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     createMs: options.createMs ?? DEFAULT_CREATE_MS,
     syncMs: options.syncMs ?? DEFAULT_SYNC_MS,
     imageQuota: options.imageQuota ?? DEFAULT_IMAGE_QUOTA,
-    failSyncRegions: options.failSyncRegions ?? []
+    failSyncRegions: options.failSyncRegions ?? [],
+    syncSourceMs: options.syncSourceMs,
+    subAccountIds: [SEED.subAccountId]
   })
   seedState(state)
   const keys = new KeyStore(

@@ -5,9 +5,14 @@ import { requestLimitExceeded } from './api-error.ts'
 /** Documented limits; actions not listed get DEFAULT_RATE_LIMIT. */
 export const DOCUMENTED_RATE_LIMITS: Readonly<Record<string, number>> = {
   CreateImage: 10,
+  DeleteImages: 10,
+  SyncImages: 10,
+  ModifyImageSharePermission: 10,
+  DescribeImageSharePermission: 10,
   DescribeImages: 40,
   DescribeImageQuota: 10,
-  AssumeRoleWithWebIdentity: 20
+  AssumeRoleWithWebIdentity: 20,
+  AssumeRole: 600
 }
 export const DEFAULT_RATE_LIMIT = 20
 

@@ -14,6 +14,8 @@ export const SEED = {
   otherAccountIds: ['100000000002', '100000000003'],
   /** Well-formed but not an existing account: sharing with it fails. */
   unknownAccountId: '100000099999',
+  /** A sub-account (collaborator) UIN: it exists, but images are shared with owner accounts only. */
+  subAccountId: '100000000004',
   regions: ['ap-guangzhou', 'ap-shanghai', 'ap-beijing', 'ap-singapore', 'ap-shanghai-fsi'],
   zones: {
     'ap-guangzhou': 'ap-guangzhou-3',

@@ -46,6 +46,9 @@ export interface StateConfig {
   syncMs: number
   imageQuota: number
   failSyncRegions: string[]
+  syncSourceMs?: number
+  /** UINs of sub-accounts and collaborators: they exist but cannot be shared with. */
+  subAccountIds?: string[]
 }
 
 export class EmulatorState {
@@ -58,8 +61,13 @@ export class EmulatorState {
   readonly failSyncRegions: Set<string>
   readonly launchTemplates = new LaunchTemplateStore()
   readonly autoScaling = new AutoScalingStore()
+  readonly subAccountIds: Set<string>
   createMs: number
   syncMs: number
+  /** How long the source of a SyncImages stays SYNCING (undefined: syncMs). */
+  syncSourceMs: number | undefined
+  /** Tag keys the account has created (through images or the Tag service), by account. */
+  private readonly tagKeys = new Map<string, Set<string>>()
   private readonly imageStore = new Map<string, ImageRecord>()
   private readonly quotas = new Map<string, number>()
   private readonly defaultQuota: number
@@ -72,6 +80,19 @@ export class EmulatorState {
     this.syncMs = config.syncMs
     this.defaultQuota = config.imageQuota
     this.failSyncRegions = new Set(config.failSyncRegions)
+    this.syncSourceMs = config.syncSourceMs
+    this.subAccountIds = new Set(config.subAccountIds ?? [])
+  }
+
+  /** Records that the account has used these tag keys: the Tag service then knows them. */
+  noteTagKeys(accountId: string, keys: string[]): void {
+    const known = this.tagKeys.get(accountId) ?? new Set<string>()
+    for (const key of keys) known.add(key)
+    this.tagKeys.set(accountId, known)
+  }
+
+  hasTagKey(accountId: string, key: string): boolean {
+    return this.tagKeys.get(accountId)?.has(key) ?? false
   }
 
   /** All images (any owner), optionally of one region, oldest first. */
@@ -139,6 +160,10 @@ export class EmulatorState {
     }
     if (this.imageStore.has(image.ImageId)) throw new Error(`Image ${image.ImageId} exists already`)
     this.imageStore.set(image.ImageId, image)
+    this.noteTagKeys(
+      owner,
+      image.Tags.map(tag => tag.Key)
+    )
     return image
   }
 

@@ -54,6 +54,8 @@ export interface EmulatorOptions {
   dryRunStyle?: DryRunStyle
   /** Copies synced into these regions end in CREATEFAILED. */
   failSyncRegions?: string[]
+  /** How long the source of a SyncImages stays SYNCING; syncMs when left out. */
+  syncSourceMs?: number
 }
 
 export type ImageState =
@@ -147,7 +149,7 @@ export interface SnapshotRecord {
   instanceId?: string
 }
 
-export type Service = 'cvm' | 'sts' | 'as'
+export type Service = 'cvm' | 'sts' | 'as' | 'tag'
 export type CallOutcome = 'ok' | 'error' | 'dropped' | 'http-error'
 
 export interface RecordedCall {

@@ -220,15 +220,52 @@ describe('keyless sign-in failures are explained', () => {
     expectNoSecrets(run, secretsOf(emu, oidc))
   })
 
-  it('a role that does not exist', async () => {
+  it('a role that does not exist: GetRoleError, explained, not retried', async () => {
     const { emu, oidc } = await start()
     const run = await runImageAction(
       { ...oidcInputs(emu), 'role-arn': `qcs::cam::uin/${SEED.accountId}:roleName/nope` },
       { env: oidc.env() }
     )
     const annotation = failure(run)
-    expect(annotation.title).toBe('AssumeRoleWithWebIdentity failed: ResourceNotFound.RoleNotFound')
+    expect(annotation.title).toBe('AssumeRoleWithWebIdentity failed: InternalError.GetRoleError')
     expect(annotation.message).toMatch(/Check role-arn/)
+    expect(annotation.message).toMatch(/does not trust the identity provider/)
+    expect(annotation.message).not.toMatch(/Tencent Cloud had an internal error/)
+    expect(emu.calls.filter(c => c.action === 'AssumeRoleWithWebIdentity')).toHaveLength(1)
+  })
+
+  it('takes a 128-character session name, as STS does', async () => {
+    const { emu, oidc } = await start()
+    const name = 'n'.repeat(128)
+    const run = await runImageAction(
+      { ...oidcInputs(emu), 'role-session-name': name },
+      { env: oidc.env() }
+    )
+    expect(run.exitCode).toBe(0)
+    expect(calls(emu, 'AssumeRoleWithWebIdentity')[0]!.params.RoleSessionName).toBe(name)
+  })
+
+  it('retries STS throttling (InvalidParameter.OverLimit) and signs in', async () => {
+    const { emu, oidc } = await start()
+    emu.faults.add({ action: 'AssumeRoleWithWebIdentity', code: 'InvalidParameter.OverLimit' })
+    const run = await runImageAction(oidcInputs(emu), { env: oidc.env() })
+    expect(run.exitCode).toBe(0)
+    expect(
+      emu.calls.filter(c => c.action === 'AssumeRoleWithWebIdentity').map(c => c.code ?? 'ok')
+    ).toEqual(['InvalidParameter.OverLimit', 'ok'])
+  })
+
+  it('a stale signing key: the advice names it', async () => {
+    const { emu, oidc } = await start()
+    emu.faults.add({
+      action: 'AssumeRoleWithWebIdentity',
+      code: 'InvalidParameter.WebIdentityTokenError',
+      message: 'token signature invalid'
+    })
+    const run = await runImageAction(oidcInputs(emu), { env: oidc.env() })
+    const annotation = failure(run)
+    expect(annotation.message).toMatch(/signing key is stale/)
+    expect(annotation.message).toMatch(/AutoRotateKey/)
   })
 
   it.each<[string, Record<string, string>, RegExp]>([
@@ -249,12 +286,12 @@ describe('keyless sign-in failures are explained', () => {
     [
       'a session name STS refuses',
       { 'role-session-name': 'has space' },
-      /'role-session-name': 'has space' must be 2 to 64/
+      /'role-session-name': 'has space' must be 2 to 128/
     ],
     [
       'a duration out of range',
-      { 'role-duration-seconds': '60' },
-      /'role-duration-seconds': must be between 900 and 43200/
+      { 'role-duration-seconds': '43201' },
+      /'role-duration-seconds': must be between 1 and 43200/
     ]
   ])('%s fails before any call, naming the input', async (_, overrides, message) => {
     const { emu, oidc } = await start()

@@ -66,9 +66,14 @@ describe('copy and share', () => {
       DestinationRegions: ['ap-shanghai', 'ap-beijing', 'ap-singapore'],
       ImageSetRequired: true
     })
-    // SyncImages only once the source was NORMAL: after the poll that saw it so.
+    // SyncImages only once the source was NORMAL: after the poll that saw it so. Polled again
+    // after it, until SyncImages no longer holds it, and before anything is shared.
     const sourcePolls = calls(emu, 'DescribeImages').filter(c => c.region === SEED.region)
-    expect(sourcePolls.at(-1)!.seq).toBeLessThan(syncs[0]!.seq)
+    const firstShare = calls(emu, 'ModifyImageSharePermission')[0]!
+    expect(sourcePolls.filter(c => c.seq < syncs[0]!.seq).length).toBeGreaterThan(0)
+    const again = sourcePolls.filter(c => c.seq > syncs[0]!.seq)
+    expect(again.length).toBeGreaterThan(0)
+    expect(again.every(c => c.seq < firstShare.seq && c.params.ImageIds)).toBe(true)
 
     for (const region of ['ap-shanghai', 'ap-beijing', 'ap-singapore']) {
       const copy = emu.state.getImage(out[region]!)!

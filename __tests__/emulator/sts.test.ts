@@ -169,11 +169,13 @@ describe('AssumeRoleWithWebIdentity', () => {
     [
       'an unknown role',
       () => ({ RoleArn: `qcs::cam::uin/${SEED.accountId}:roleName/nope` }),
-      'ResourceNotFound.RoleNotFound'
+      // RoleNotFound is AssumeRole's code only.
+      'InternalError.GetRoleError'
     ],
     ['an unknown provider', () => ({ ProviderId: 'gitlab' }), 'InvalidParameter.ParamError'],
     ['a bad session name', () => ({ RoleSessionName: 'has space' }), 'InvalidParameter.ParamError'],
-    ['a too short duration', () => ({ DurationSeconds: 60 }), 'InvalidParameter.ParamError'],
+    // STS documents a maximum and no minimum.
+    ['a too long duration', () => ({ DurationSeconds: 43201 }), 'InvalidParameter.ParamError'],
     ['a missing token', () => ({ WebIdentityToken: undefined }), 'MissingParameter']
   ])('refuses %s', async (_, params, code) => {
     emu = await stsEmulator()

@@ -21,7 +21,9 @@ function setup(handlers: Record<string, Handler>, timeoutMs = 3_600_000) {
   const events: string[] = []
   const sent: RegionClaim[][] = []
   const apis: Record<string, FakeApi> = {}
-  for (const [region, handler] of Object.entries(handlers)) apis[region] = fakeApi(handler)
+  for (const [region, handler] of Object.entries(handlers)) {
+    apis[region] = fakeApi(region === source.region ? sourceRegion(handler) : handler)
+  }
   const ctx: CopyContext = {
     clock,
     random: () => 0,
@@ -42,6 +44,21 @@ function setup(handlers: Record<string, Handler>, timeoutMs = 3_600_000) {
   }
   const clientFor = (region: string) => apis[region]!
   return { clock, lines, warnings, events, sent, apis, ctx, clientFor }
+}
+
+/** The source's region: polls of the source (once the copies are done) find it NORMAL. */
+function sourceRegion(handler: Handler): Handler {
+  return (action, params) => {
+    const ids = params.ImageIds as string[] | undefined
+    if (action === 'DescribeImages' && ids?.[0] === source.imageId) {
+      return { ImageSet: [{ ImageId: source.imageId, ImageName: 'app-1', ImageState: 'NORMAL' }] }
+    }
+    return handler(action, params)
+  }
+}
+
+function syncs(api: FakeApi) {
+  return api.calls.filter(c => c.action === 'SyncImages')
 }
 
 /** A destination that lists `imageId` in `state`, and finds it by name when asked. */
@@ -97,6 +114,7 @@ describe('copyToRegions', () => {
     }
     const sentAt = clock.now()
     await copyToRegions(source, clientFor, published, { ...ctx, watch })
+    // SyncImages, then, once the copies are NORMAL, a poll of the source, which the copying held.
     expect(apis['ap-guangzhou']!.calls).toEqual([
       {
         action: 'SyncImages',
@@ -105,7 +123,8 @@ describe('copyToRegions', () => {
           DestinationRegions: ['ap-shanghai', 'ap-beijing'],
           ImageSetRequired: true
         }
-      }
+      },
+      { action: 'DescribeImages', params: { ImageIds: ['img-src00001'] } }
     ])
     // Told before SyncImages left, with what each region's copy may be; then, once, of the ids
     // (before the wait), and that the send is settled.
@@ -148,7 +167,7 @@ describe('copyToRegions', () => {
     })
     const published = newPublished('ap-guangzhou', ['ap-shanghai', 'ap-beijing'], [])
     await copyToRegions(source, clientFor, published, ctx)
-    expect(apis['ap-guangzhou']!.calls).toHaveLength(2)
+    expect(syncs(apis['ap-guangzhou']!)).toHaveLength(2)
     expect(published.copies.map(c => [c.imageId, c.adopted ?? false])).toEqual([
       ['img-sh000001', true],
       ['img-bj000001', false]
@@ -222,7 +241,7 @@ describe('copyToRegions', () => {
     })
     const published = newPublished('ap-guangzhou', ['ap-shanghai'], [])
     await copyToRegions(source, clientFor, published, ctx)
-    expect(apis['ap-guangzhou']!.calls).toHaveLength(2)
+    expect(syncs(apis['ap-guangzhou']!)).toHaveLength(2)
     expect(published.copies[0]!.imageId).toBe('img-sh000002')
   })
 

@@ -3,7 +3,8 @@ import {
   ApiCallError,
   answerMayBeLost,
   classify,
-  describeFailure
+  describeFailure,
+  isRetryable
 } from '../../src/tencent/errors.ts'
 import { sdkError } from '../../__fixtures__/fakes.ts'
 
@@ -92,5 +93,32 @@ describe('STS error advice', () => {
     expect(describeFailure('AssumeRoleWithWebIdentity', refused)).toMatch(
       /audience is not among the identity provider's client ids.*oidc-audience/
     )
+  })
+})
+
+describe('codes of the real API', () => {
+  it.each([
+    ['FailedOperation.InvalidImageState', true],
+    ['InvalidParameterValue.InvalidImageState', true],
+    ['InvalidParameter.OverLimit', true],
+    ['ServiceUnavailable', true],
+    ['InternalError.IllegalRole', false],
+    ['InternalError.GetRoleError', false],
+    ['InternalError.SystemError', true],
+    ['FailedOperation.AccountAlreadyExists', false]
+  ])('%s is retried: %s', (code, retried) => {
+    expect(isRetryable(sdkError({ code }))).toBe(retried)
+  })
+
+  it('explains a wrong role rather than an internal error', () => {
+    const message = describeFailure('AssumeRoleWithWebIdentity', {
+      kind: 'api',
+      code: 'InternalError.IllegalRole',
+      httpCode: undefined,
+      requestId: 'r-1',
+      message: 'illegal role'
+    })
+    expect(message).toMatch(/Check role-arn/)
+    expect(message).not.toMatch(/internal error/)
   })
 })

@@ -89,7 +89,7 @@ describe('parseInputs', () => {
       'force-poweroff': 'true',
       sysprep: 'False',
       'dry-run': 'TRUE',
-      tags: 'team=infra\nrelease=v1.2=rc, empty=',
+      tags: 'team=infra\nrelease=v1.2=rc',
       'image-family': 'app-daily',
       wait: 'false',
       'wait-timeout-seconds': '120',
@@ -104,8 +104,7 @@ describe('parseInputs', () => {
       family: 'app-daily',
       tags: [
         { Key: 'team', Value: 'infra' },
-        { Key: 'release', Value: 'v1.2=rc' },
-        { Key: 'empty', Value: '' }
+        { Key: 'release', Value: 'v1.2=rc' }
       ]
     })
     expect(config.wait).toBe(false)
@@ -177,6 +176,7 @@ describe('parseInputs', () => {
     ],
     ['a tag without =', { tags: 'team' }, 'tags', /key=value/],
     ['a tag with an empty key', { tags: '=x' }, 'tags', /key=value/],
+    ['a tag with an empty value', { tags: 'env=' }, 'tags', /tag 'env' has no value/],
     ['a duplicate tag key', { tags: 'a=1,a=2' }, 'tags', /twice/],
     ['a reserved tag key', { tags: 'qcloud:x=1' }, 'tags', /reserves/],
     ['a tag with bad characters', { tags: 'a=<b>' }, 'tags', /letters, digits/],

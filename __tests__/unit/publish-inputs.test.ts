@@ -103,12 +103,12 @@ describe('copy-to-regions and share-with-accounts', () => {
     [
       'more accounts than an image can be shared with',
       {
-        'share-with-accounts': Array.from({ length: 51 }, (_, i) => String(100000000100 + i)).join(
+        'share-with-accounts': Array.from({ length: 501 }, (_, i) => String(100000000100 + i)).join(
           ','
         )
       },
       'share-with-accounts',
-      /lists 51 accounts; an image can be shared with at most 50/
+      /lists 501 accounts; an image can be shared with at most 500/
     ],
     [
       'a duplicate account',

@@ -21,7 +21,8 @@ const copies = [
 ]
 
 /** Shares like the API: the whole list is refused when one account is unknown. */
-const sharing: Handler = (_action, params) => {
+const sharing: Handler = (action, params) => {
+  if (action === 'DescribeImageSharePermission') return { SharePermissionSet: [] }
   const accounts = params.AccountIds as string[]
   if (accounts.includes(BAD)) {
     throw sdkError({
@@ -48,18 +49,24 @@ function setup(handlers: Record<string, Handler>) {
 
 const regions = { 'ap-guangzhou': sharing, 'ap-shanghai': sharing, 'ap-beijing': sharing }
 
+/** The SHARE requests an API got; each image's shares are read once before them. */
+function shares(api: FakeApi) {
+  return api.calls.filter(c => c.action === 'ModifyImageSharePermission')
+}
+
 describe('shareWithAccounts', () => {
   it('shares the source first, then every copy in its own region', async () => {
     const { apis, ctx, clientFor } = setup(regions)
     const published = newPublished('ap-guangzhou', ['ap-shanghai', 'ap-beijing'], [A, B])
     await shareWithAccounts(source, copies, clientFor, published, ctx)
     expect(apis['ap-guangzhou']!.calls).toEqual([
+      { action: 'DescribeImageSharePermission', params: { ImageId: 'img-src00001' } },
       {
         action: 'ModifyImageSharePermission',
         params: { ImageId: 'img-src00001', AccountIds: [A, B], Permission: 'SHARE' }
       }
     ])
-    expect(apis['ap-beijing']!.calls[0]!.params.ImageId).toBe('img-bj000001')
+    expect(shares(apis['ap-beijing']!)[0]!.params.ImageId).toBe('img-bj000001')
     expect(published.shares.map(s => [s.region, s.imageId, s.accountIds])).toEqual([
       ['ap-guangzhou', 'img-src00001', [A, B]],
       ['ap-shanghai', 'img-sh000001', [A, B]],
@@ -79,7 +86,9 @@ describe('shareWithAccounts', () => {
       )
     )
     expect(error.message).toContain(`img-src00001 was shared with ${A}, ${B}; no copy was shared.`)
-    expect(apis['ap-guangzhou']!.calls.map(c => c.params.AccountIds)).toEqual([
+    // The image's shares are read once, then the whole list, then one by one.
+    expect(apis['ap-guangzhou']!.calls[0]!.action).toBe('DescribeImageSharePermission')
+    expect(shares(apis['ap-guangzhou']!).map(c => c.params.AccountIds)).toEqual([
       [A, BAD, B],
       [A],
       [BAD],
@@ -94,13 +103,14 @@ describe('shareWithAccounts', () => {
     const published = newPublished('ap-guangzhou', [], [BAD])
     const error = await shareWithAccounts(source, [], clientFor, published, ctx).catch(e => e)
     expect(error.message).toContain('Nothing was shared.')
-    expect(apis['ap-guangzhou']!.calls).toHaveLength(1)
+    expect(shares(apis['ap-guangzhou']!)).toHaveLength(1)
   })
 
   it('names the region when the source cannot be shared for another reason', async () => {
     const { apis, ctx, clientFor } = setup({
       ...regions,
-      'ap-guangzhou': () => {
+      'ap-guangzhou': action => {
+        if (action === 'DescribeImageSharePermission') return {}
         throw sdkError({ code: 'UnauthorizedOperation', message: 'no', requestId: 'r-2' })
       }
     })
@@ -110,14 +120,15 @@ describe('shareWithAccounts', () => {
     expect(error.message).toMatch(
       /^Sharing img-src00001 in ap-guangzhou failed, so nothing was shared\..*CAM/
     )
-    expect(apis['ap-guangzhou']!.calls).toHaveLength(1)
+    expect(shares(apis['ap-guangzhou']!)).toHaveLength(1)
     expect(apis['ap-shanghai']!.calls).toHaveLength(0)
   })
 
   it('shares the other copies and names the region whose copy could not be shared', async () => {
     const { ctx, clientFor } = setup({
       ...regions,
-      'ap-beijing': () => {
+      'ap-beijing': action => {
+        if (action === 'DescribeImageSharePermission') return {}
         throw sdkError({ code: 'InvalidImageId.IncorrectState', message: 'busy', requestId: 'r-3' })
       }
     })
@@ -133,7 +144,8 @@ describe('shareWithAccounts', () => {
   it('goes on when the list was refused but each account alone is accepted', async () => {
     const { apis, ctx, clientFor } = setup({
       ...regions,
-      'ap-guangzhou': (_action, params) => {
+      'ap-guangzhou': (action, params) => {
+        if (action === 'DescribeImageSharePermission') return {}
         if ((params.AccountIds as string[]).length > 1) {
           throw sdkError({ code: 'InvalidAccountId.NotFound', message: 'list refused' })
         }
@@ -142,15 +154,16 @@ describe('shareWithAccounts', () => {
     })
     const published = newPublished('ap-guangzhou', ['ap-shanghai'], [A, B])
     await shareWithAccounts(source, copies.slice(0, 1), clientFor, published, ctx)
-    expect(apis['ap-guangzhou']!.calls).toHaveLength(3)
+    expect(shares(apis['ap-guangzhou']!)).toHaveLength(3)
     expect(published.failedAccounts).toEqual([])
-    expect(apis['ap-shanghai']!.calls[0]!.params.AccountIds).toEqual([A, B])
+    expect(shares(apis['ap-shanghai']!)[0]!.params.AccountIds).toEqual([A, B])
   })
 
   it('retries throttling', async () => {
     let n = 0
     const { ctx, clientFor } = setup({
-      'ap-guangzhou': () => {
+      'ap-guangzhou': action => {
+        if (action === 'DescribeImageSharePermission') return {}
         if (n++ === 0) throw sdkError({ code: 'RequestLimitExceeded', message: 'slow down' })
         return {}
       }
@@ -162,10 +175,53 @@ describe('shareWithAccounts', () => {
   })
 })
 
+describe('sharing is not idempotent', () => {
+  it('sends only the accounts the image lacks, and none when it has them all', async () => {
+    const { apis, ctx, clientFor } = setup({
+      'ap-guangzhou': action =>
+        action === 'DescribeImageSharePermission'
+          ? { SharePermissionSet: [{ AccountId: A, CreatedTime: '2026-01-01T00:00:00Z' }] }
+          : {},
+      'ap-shanghai': action =>
+        action === 'DescribeImageSharePermission'
+          ? { SharePermissionSet: [{ AccountId: A }, { AccountId: B }] }
+          : {}
+    })
+    const published = newPublished('ap-guangzhou', ['ap-shanghai'], [A, B])
+    await shareWithAccounts(source, copies.slice(0, 1), clientFor, published, ctx)
+    expect(shares(apis['ap-guangzhou']!).map(c => c.params.AccountIds)).toEqual([[B]])
+    expect(shares(apis['ap-shanghai']!)).toHaveLength(0)
+    expect(published.shares.map(s => s.accountIds)).toEqual([
+      [A, B],
+      [A, B]
+    ])
+  })
+
+  it('counts AccountAlreadyExists as done, asking one by one which account had it', async () => {
+    const { apis, ctx, clientFor } = setup({
+      'ap-guangzhou': (action, params) => {
+        if (action === 'DescribeImageSharePermission') return {}
+        if ((params.AccountIds as string[]).includes(A)) {
+          throw sdkError({ code: 'FailedOperation.AccountAlreadyExists', message: 'exists' })
+        }
+        return {}
+      }
+    })
+    const published = newPublished('ap-guangzhou', [], [A, B])
+    await shareWithAccounts(source, [], clientFor, published, ctx)
+    expect(shares(apis['ap-guangzhou']!).map(c => c.params.AccountIds)).toEqual([[A, B], [A], [B]])
+    expect(published.failedAccounts).toEqual([])
+    expect(published.shares).toHaveLength(1)
+  })
+})
+
 describe('isAccountRefused', () => {
   it.each([
     ['InvalidAccountId.NotFound', true],
     ['InvalidAccountIs.YourSelf', true],
+    ['FailedOperation.NotMasterAccount', true],
+    ['FailedOperation.AccountIsYourSelf', true],
+    ['FailedOperation.AccountAlreadyExists', false],
     ['OverQuota', false],
     ['InvalidImageId.IncorrectState', false]
   ])('%s: %s', (code, refused) => {

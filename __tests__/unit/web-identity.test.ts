@@ -137,7 +137,7 @@ describe('webIdentityFetcher', () => {
     const missingRole = webIdentityFetcher(plan, {
       env: {},
       getIdToken: async () => ID_TOKEN,
-      sts: fakeSts(sdkError({ code: 'ResourceNotFound.RoleNotFound' })).sts,
+      sts: fakeSts(sdkError({ code: 'InternalError.GetRoleError' })).sts,
       retry: retry(),
       mask: () => undefined
     })

@@ -34,11 +34,9 @@ function viewedType(image: ImageRecord, viewer: string): string {
 const MATCHERS: Record<string, Matcher> = {
   'image-id': (image, values) => values.includes(image.ImageId),
   'image-type': (image, values, viewer) => values.includes(viewedType(image, viewer)),
-  'image-state': (image, values) => values.includes(image.ImageState),
   // Fuzzy, like the real API: 'app' matches 'app-2'. Callers wanting one name compare exactly.
   'image-name': (image, values) =>
     values.some(value => image.ImageName.toLowerCase().includes(value.toLowerCase())),
-  'image-family': (image, values) => values.includes(image.ImageFamily),
   platform: (image, values) => values.includes(image.Platform),
   'tag-key': (image, values) => image.Tags.some(tag => values.includes(tag.Key)),
   'tag-value': (image, values) => image.Tags.some(tag => values.includes(tag.Value))
@@ -80,6 +78,20 @@ function readFilters(params: Params): Filter[] | undefined {
   })
 }
 
+/** Selecting by a tag key the account has never used is an error, not an empty answer. */
+function checkTagKeys(context: ActionContext, filters: Filter[]): void {
+  for (const { name } of filters) {
+    if (!name.startsWith('tag:')) continue
+    const key = name.slice(4)
+    if (!context.state.hasTagKey(context.accountId, key)) {
+      throw new ApiError(
+        'InvalidParameterValue.TagKeyNotFound',
+        `The tag key \`${key}\` does not exist.`
+      )
+    }
+  }
+}
+
 export function readPaging(params: Params): { offset: number; limit: number } {
   const offset = optionalInteger(params, 'Offset', { min: 0, max: Number.MAX_SAFE_INTEGER }) ?? 0
   const limit =
@@ -115,6 +127,7 @@ export function describeImages(context: ActionContext): ActionResult {
     }
   }
   const { offset, limit } = readPaging(params)
+  checkTagKeys(context, filters ?? [])
 
   const matching = state
     .images(context.region)

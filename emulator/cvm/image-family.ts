@@ -1,41 +1,9 @@
-// Image families: ModifyImageAttribute puts an image in a family (and deprecates it or not), and
-// DescribeImageFromFamily answers the image a family resolves to: its newest usable image.
+// Image families: DescribeImageFromFamily answers the image a family resolves to, its newest
+// usable image (ModifyImageAttribute, in modify-image.ts, puts an image in a family).
 import type { ActionContext, ActionResult } from '../action-context.ts'
-import { ApiError, missingParameter } from '../api-error.ts'
-import { optionalBoolean, optionalString, rejectUnknownParameters } from '../params.ts'
+import { missingParameter } from '../api-error.ts'
+import { optionalString, rejectUnknownParameters } from '../params.ts'
 import { toApiImage } from '../state.ts'
-import { findOwnImage } from './find-image.ts'
-
-const FAMILY = /^[A-Za-z][A-Za-z0-9-]{0,59}$/
-
-export function modifyImageAttribute(context: ActionContext): ActionResult {
-  const { params } = context
-  rejectUnknownParameters(params, [
-    'ImageId',
-    'ImageName',
-    'ImageDescription',
-    'ImageFamily',
-    'ImageDeprecated'
-  ])
-  const imageId = optionalString(params, 'ImageId')
-  if (!imageId) throw missingParameter('ImageId')
-  const name = optionalString(params, 'ImageName')
-  const description = optionalString(params, 'ImageDescription')
-  const family = optionalString(params, 'ImageFamily')
-  const deprecated = optionalBoolean(params, 'ImageDeprecated')
-  const image = findOwnImage(context, imageId, 'UnauthorizedOperation.ImageNotBelongToAccount')
-  if (family !== undefined && family !== '' && !FAMILY.test(family)) {
-    throw new ApiError(
-      'InvalidParameterValue.InvalidImageFamily',
-      `The image family \`${family}\` is invalid: letters, digits and hyphens, starting with a letter, at most 60.`
-    )
-  }
-  if (name !== undefined) image.ImageName = name
-  if (description !== undefined) image.ImageDescription = description
-  if (family !== undefined) image.ImageFamily = family
-  if (deprecated !== undefined) image.ImageDeprecated = deprecated
-  return {}
-}
 
 export function describeImageFromFamily(context: ActionContext): ActionResult {
   const { params, state } = context

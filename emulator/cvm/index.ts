@@ -3,7 +3,7 @@ import type { ActionHandler } from '../action-context.ts'
 import { createImage } from './create-image.ts'
 import { describeImages } from './describe-images.ts'
 import { describeInstances } from './describe-instances.ts'
-import { describeImageFromFamily, modifyImageAttribute } from './image-family.ts'
+import { describeImageFromFamily } from './image-family.ts'
 import {
   createLaunchTemplateVersion,
   describeLaunchTemplates,
@@ -11,6 +11,7 @@ import {
   modifyLaunchTemplateDefaultVersion
 } from './launch-templates.ts'
 import { deleteImages, syncImages } from './manage-images.ts'
+import { modifyImageAttribute } from './modify-image.ts'
 import {
   describeImageQuota,
   describeImageSharePermission,

@@ -84,6 +84,15 @@ export function syncImages(context: ActionContext): ActionResult {
     imageIds[0] as string,
     'InvalidParameterValue.InvalidImageId'
   )
+  if (source.ImageState === 'CREATING') {
+    throw new ApiError('FailedOperation.InvalidImageState', 'The image is busy; try again later.')
+  }
+  if (source.ImageState === 'SYNCING') {
+    throw new ApiError(
+      'InvalidParameterValue.InvalidImageState',
+      `The image \`${source.ImageId}\` is taken by another operation; try again later.`
+    )
+  }
   if (source.ImageState !== 'NORMAL') {
     throw new ApiError(
       'InvalidImageId.IncorrectState',
@@ -127,8 +136,8 @@ export function syncImages(context: ActionContext): ActionResult {
       state: 'SYNCING',
       ownerAccountId: source.ownerAccountId,
       description: source.ImageDescription,
-      imageFamily: source.ImageFamily,
-      tags: source.Tags.map(tag => ({ ...tag })),
+      // No source says copies inherit tags or the family: assume they do not, so that only an
+      // action that sets them passes.
       createdTime: isoSeconds(Date.now()),
       osName: source.OsName,
       platform: source.Platform,
@@ -141,5 +150,8 @@ export function syncImages(context: ActionContext): ActionResult {
     state.scheduleTransition(copy, state.syncMs, finalState)
     return { ImageId: copy.ImageId, Region: region }
   })
+  // The source is busy while it is copied (Terraform waits for it to be NORMAL again).
+  source.ImageState = 'SYNCING'
+  state.scheduleTransition(source, state.syncSourceMs ?? state.syncMs, 'NORMAL')
   return imageSetRequired ? { ImageSet: imageSet } : {}
 }

@@ -5,7 +5,7 @@ import { isoSeconds } from '../ids.ts'
 import { rejectUnknownParameters, requiredString, requiredStringArray } from '../params.ts'
 import { findOwnImage } from './find-image.ts'
 
-const MAX_SHARED_ACCOUNTS = 50
+const MAX_SHARED_ACCOUNTS = 500
 const ACCOUNT_ID_PATTERN = /^\d{5,20}$/
 
 export function modifyImageSharePermission(context: ActionContext): ActionResult {
@@ -23,8 +23,8 @@ export function modifyImageSharePermission(context: ActionContext): ActionResult
   const image = findOwnImage(context, imageId, 'UnauthorizedOperation.ImageNotBelongToAccount')
   if (image.ImageState !== 'NORMAL') {
     throw new ApiError(
-      'InvalidImageId.IncorrectState',
-      `The image \`${imageId}\` is ${image.ImageState}; only NORMAL images can be shared.`
+      'InvalidParameterValue.InvalidImageState',
+      `The image \`${imageId}\` is ${image.ImageState}, busy with another operation; try again later.`
     )
   }
   for (const accountId of accountIds) {
@@ -37,10 +37,22 @@ export function modifyImageSharePermission(context: ActionContext): ActionResult
     if (accountId === context.accountId) {
       throw new ApiError('InvalidAccountIs.YourSelf', 'You cannot share an image with yourself.')
     }
+    if (state.subAccountIds.has(accountId)) {
+      throw new ApiError(
+        'FailedOperation.NotMasterAccount',
+        `The account \`${accountId}\` is not a master account.`
+      )
+    }
     if (!state.knownAccountIds.has(accountId)) {
       throw new ApiError(
         'InvalidAccountId.NotFound',
         `The account \`${accountId}\` does not exist.`
+      )
+    }
+    if (permission === 'SHARE' && image.sharedWith.has(accountId)) {
+      throw new ApiError(
+        'FailedOperation.AccountAlreadyExists',
+        `The image \`${imageId}\` is already shared with \`${accountId}\`.`
       )
     }
   }

@@ -6,7 +6,7 @@ import type { Tag } from '../types.ts'
 const MAX_TAGS = 50
 const MAX_KEY_LENGTH = 127
 const MAX_VALUE_LENGTH = 255
-const RESERVED_KEY_PREFIXES = ['qcloud:', 'tencent:']
+export const RESERVED_KEY_PREFIXES = ['qcloud', 'tencent', 'project']
 
 function invalidTag(detail: string): ApiError {
   return new ApiError('InvalidParameterValue', `TagSpecification is invalid: ${detail}.`)
@@ -28,6 +28,12 @@ export function readImageTags(params: Params): Tag[] {
       if (typeof value !== 'string') throw wrongType('Tags.Value', 'String', value)
       if (key.length === 0 || key.length > MAX_KEY_LENGTH) {
         throw invalidTag(`tag key must be 1 to ${MAX_KEY_LENGTH} characters`)
+      }
+      if (value.length === 0) {
+        throw new ApiError(
+          'InvalidParameterValue.TagValueEmpty',
+          `The tag \`${key}\` has no value.`
+        )
       }
       if (value.length > MAX_VALUE_LENGTH) {
         throw invalidTag(`tag value must be at most ${MAX_VALUE_LENGTH} characters`)

@@ -12,9 +12,10 @@ export const STS_VERSION = '2018-08-13'
 export const UNSIGNED_STS_ACTIONS: ReadonlySet<string> = new Set(['AssumeRoleWithWebIdentity'])
 
 const DEFAULT_DURATION_SECONDS = 7200
-const MIN_DURATION_SECONDS = 900
+// STS documents a default and a maximum, no minimum.
+const MIN_DURATION_SECONDS = 1
 const MAX_DURATION_SECONDS = 43200
-const SESSION_NAME_PATTERN = /^[\w+=,.@-]{2,64}$/
+const SESSION_NAME_PATTERN = /^[\w+=,.@-]{2,128}$/
 const ROLE_ARN_PATTERN = /^qcs::cam::uin\/(\d+):role(?:Name)?\/.+$/
 
 /** The uin in 'qcs::cam::uin/<uin>:roleName/<name>', if the ARN has that shape. */
@@ -29,7 +30,7 @@ function paramError(message: string): ApiError {
 function readSessionName(params: Params): string {
   const name = requiredString(params, 'RoleSessionName')
   if (!SESSION_NAME_PATTERN.test(name)) {
-    throw paramError('RoleSessionName must be 2 to 64 characters of letters, digits and +=,.@_-.')
+    throw paramError('RoleSessionName must be 2 to 128 characters of letters, digits and +=,.@_-.')
   }
   return name
 }
@@ -44,11 +45,10 @@ function readDuration(params: Params, outOfRangeCode: string): number {
   )
 }
 
-function findRole(context: ActionContext, roleArn: string): RoleConfig {
+/** AssumeRole says RoleNotFound; AssumeRoleWithWebIdentity has no such code and says GetRoleError. */
+function findRole(context: ActionContext, roleArn: string, missingCode: string): RoleConfig {
   const role = context.sts.roles?.find(candidate => candidate.roleArn === roleArn)
-  if (!role) {
-    throw new ApiError('ResourceNotFound.RoleNotFound', `The role \`${roleArn}\` does not exist.`)
-  }
+  if (!role) throw new ApiError(missingCode, `Failed to get the role \`${roleArn}\`.`)
   return role
 }
 
@@ -94,7 +94,7 @@ export function assumeRoleWithWebIdentity(context: ActionContext): ActionResult 
 
   const provider = context.sts.providers?.find(candidate => candidate.providerId === providerId)
   if (!provider) throw paramError(`The identity provider \`${providerId}\` does not exist.`)
-  const role = findRole(context, roleArn)
+  const role = findRole(context, roleArn, 'InternalError.GetRoleError')
   let subject: unknown
   try {
     const claims = verifyRs256(token, provider.publicKeyPem)
@@ -149,7 +149,7 @@ export function assumeRole(context: ActionContext): ActionResult {
   const roleArn = requiredString(params, 'RoleArn')
   readSessionName(params)
   const duration = readDuration(params, 'InvalidParameter.OverTimeError')
-  const role = findRole(context, roleArn)
+  const role = findRole(context, roleArn, 'ResourceNotFound.RoleNotFound')
   if (role.allowSecretIds && !role.allowSecretIds.includes(context.secretId ?? '')) {
     throw new ApiError(
       'UnauthorizedOperation',
@@ -159,7 +159,22 @@ export function assumeRole(context: ActionContext): ActionResult {
   return issueCredentials(context, role, duration)
 }
 
+/** Who is calling: any valid signature may ask, no CAM permission needed. */
+export function getCallerIdentity(context: ActionContext): ActionResult {
+  rejectUnknownParameters(context.params, [])
+  const key = context.secretId ? context.keys.resolve(context.secretId) : undefined
+  const role = key?.kind === 'temporary' ? key.roleArn : undefined
+  return {
+    Arn: role ?? `qcs::cam::uin/${context.accountId}:uin/${context.accountId}`,
+    AccountId: context.accountId,
+    UserId: context.accountId,
+    PrincipalId: context.accountId,
+    Type: role ? 'CAMRole' : 'RootAccount'
+  }
+}
+
 export const STS_ACTIONS: Readonly<Record<string, ActionHandler>> = {
   AssumeRoleWithWebIdentity: assumeRoleWithWebIdentity,
-  AssumeRole: assumeRole
+  AssumeRole: assumeRole,
+  GetCallerIdentity: getCallerIdentity
 }

@@ -10,6 +10,7 @@ import { log } from '../runner/log.ts'
 import { cancelOnSignals, realDeps, type StepDeps } from '../runner/step.ts'
 import { Transport } from '../tencent/client.ts'
 import { readMaskedInputs } from '../tencent/connection.ts'
+import { PUBLISH_REQUESTS_PER_SECOND, Pacer, paced } from '../tencent/pace.ts'
 import { connect, loggedRetry } from '../tencent/session.ts'
 import { CLEANUP_INPUT_NAMES, parseCleanupInputs, type CleanupConfig } from './inputs.ts'
 import { planCleanup } from './plan.ts'
@@ -76,7 +77,10 @@ async function runStages(
     deadline: started + DEADLINE_MS,
     signal
   })
-  const { api } = await connect(config, { env: deps.env, transport, retry })
+  const session = await connect(config, { env: deps.env, transport, retry })
+  // Unsharing and deleting hundreds of images would otherwise spend the account's allowance of
+  // 10 a second (shared with every other job) in bursts, as the main action's publish stage would.
+  const api = paced(session.api, new Pacer(deps.clock, PUBLISH_REQUESTS_PER_SECOND))
 
   const selection = await selectImages(api, config.selector, retry)
   facts.selected = true
@@ -85,6 +89,11 @@ async function runStages(
     `${selection.images.length} image(s) selected from ${selection.pages} page(s) of DescribeImages.`
   )
   for (const id of selection.missing) log.warning(`Image ${id} does not exist in ${config.region}.`)
+  if (selection.unknownTagKey) {
+    log.info(
+      'DescribeImages says a tag key of tags is used nowhere in the account: no image has it.'
+    )
+  }
 
   facts.decisions = planCleanup(selection.images, {
     keepLatest: config.keepLatest,

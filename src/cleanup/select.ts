@@ -6,6 +6,7 @@ import type {
 } from 'tencentcloud-sdk-nodejs-cvm/tencentcloud/services/cvm/v20170312/cvm_models.js'
 import { listImages, listImagesById } from '../image/lookup.ts'
 import type { ApiClient } from '../tencent/client.ts'
+import { ApiCallError } from '../tencent/errors.ts'
 import type { RetryContext } from '../tencent/retry.ts'
 import type { Selector } from './inputs.ts'
 
@@ -14,7 +15,11 @@ export interface Selection {
   /** image-ids the region does not list. */
   missing: string[]
   pages: number
+  /** DescribeImages said a tag key of the selection exists nowhere in the account. */
+  unknownTagKey?: boolean
 }
+
+const TAG_KEY_NOT_FOUND = 'InvalidParameterValue.TagKeyNotFound'
 
 export async function selectImages(
   api: ApiClient,
@@ -34,8 +39,16 @@ export async function selectImages(
   const tags = selector.by === 'filters' ? selector.tags : []
   for (const tag of tags) filters.push({ Name: `tag:${tag.Key}`, Values: [tag.Value] })
 
-  const { images, pages } = await listImages(api, filters, ctx)
-  return { images: images.filter(image => matches(image, selector)), missing: [], pages }
+  try {
+    const { images, pages } = await listImages(api, filters, ctx)
+    return { images: images.filter(image => matches(image, selector)), missing: [], pages }
+  } catch (error) {
+    // A tag key the account has never used: no image carries it, so none is selected.
+    if (error instanceof ApiCallError && error.detail.code === TAG_KEY_NOT_FOUND) {
+      return { images: [], missing: [], pages: 1, unknownTagKey: true }
+    }
+    throw error
+  }
 }
 
 /** The exact test behind the API's fuzzy filters. */

@@ -52,13 +52,15 @@ export type CredentialPlan = StaticCredentials | WebIdentityPlan | RoleChainPlan
 
 export const DEFAULT_OIDC_AUDIENCE = 'sts.tencentcloudapi.com'
 export const DEFAULT_ROLE_DURATION_SECONDS = 3600
-export const MIN_ROLE_DURATION_SECONDS = 900
+// STS documents a default (7200) and a maximum, no minimum; keys are renewed at three quarters of
+// a short life, so any whole number of seconds works.
+export const MIN_ROLE_DURATION_SECONDS = 1
 export const MAX_ROLE_DURATION_SECONDS = 43200
 
 // CAM: 'qcs::cam::uin/<uin>:roleName/<name>' (a name may carry a path) or ':role/<role id>'.
 const ROLE_ARN = /^qcs::cam::uin\/\d+:(roleName\/[\w+=,.@/-]+|role\/\d+)$/
-const SESSION_NAME = /^[\w+=,.@-]{2,64}$/
-const SESSION_NAME_MAX = 64
+const SESSION_NAME = /^[\w+=,.@-]{2,128}$/
+const SESSION_NAME_MAX = 128
 // Inputs that only mean something when a role is assumed.
 const ROLE_ONLY: CredentialInput[] = ['role-session-name', 'role-duration-seconds', 'sts-endpoint']
 

@@ -34,6 +34,8 @@ export function parseTags(input: string, value: string): Tag[] {
 
 export function checkTag(input: string, key: string, value: string): void {
   if (key === '') throw new InputError(input, 'a tag key is empty.')
+  // The Tag service refuses it (TagValueEmpty), and only once the image exists.
+  if (value === '') throw new InputError(input, `tag '${key}' has no value; write ${key}=<value>.`)
   checkLength(input, key, TAG_KEY_MAX)
   checkLength(input, value, TAG_VALUE_MAX)
   const reserved = RESERVED_TAG_PREFIXES.find(p => key.toLowerCase().startsWith(p))

@@ -92,6 +92,28 @@ export async function copyToRegions(
   }
   const failed = published.copies.filter(copy => copy.failure)
   if (failed.length > 0) throw copyFailure(source, published, failed)
+  await waitForSourceAgain(source, clientFor, ctx)
+}
+
+/**
+ * The source is busy while SyncImages copies it, and may still be once the copies are NORMAL:
+ * sharing or deleting it then fails (InvalidParameterValue.InvalidImageState). Terraform waits
+ * for it too.
+ */
+async function waitForSourceAgain(
+  source: CopySource,
+  clientFor: ClientFor,
+  ctx: CopyContext
+): Promise<void> {
+  const progress: WaitProgress = { state: IMAGE_STATE.syncing, polls: 0 }
+  await waitForImage(clientFor(source.region), source.imageId, {
+    ...ctx,
+    since: ctx.clock.now(),
+    progress,
+    listed: true,
+    log: message => ctx.log(`${source.region} (source): ${message}`),
+    warn: message => ctx.warn(`${source.region} (source): ${message}`)
+  })
 }
 
 /**

@@ -23,8 +23,8 @@ export interface PublishContext {
   dryRun: boolean
 }
 
-/** ModifyImageSharePermission's limit (OverQuota beyond it). */
-export const MAX_SHARED_ACCOUNTS = 50
+/** ModifyImageSharePermission's limit (OverQuota beyond it); an older English page said 50. */
+export const MAX_SHARED_ACCOUNTS = 500
 
 export function parsePublishSpec(
   get: (name: 'copy-to-regions' | 'share-with-accounts') => string,

@@ -1,9 +1,10 @@
 // Stage: share the source image and every copy with other accounts. Sharing is per region, so each
 // image is shared through a client for its own region. The source goes first: an account the API
 // refuses is refused for every image, and is best found out before the copies are touched.
+import type { DescribeImageSharePermissionResponse } from 'tencentcloud-sdk-nodejs-cvm/tencentcloud/services/cvm/v20170312/cvm_models.js'
 import { CancelledError } from '../runner/clock.ts'
 import { ActionFailure } from '../runner/failure.ts'
-import { ApiCallError, isAccountRefused } from '../tencent/errors.ts'
+import { ApiCallError, isAccountRefused, isAlreadyShared } from '../tencent/errors.ts'
 import type { Published } from './published.ts'
 import type { ClientFor } from '../tencent/regional-clients.ts'
 import { request, type RetryContext } from '../tencent/retry.ts'
@@ -51,8 +52,10 @@ async function shareSource(
   published: Published,
   ctx: ShareContext
 ): Promise<void> {
+  let already: Set<string> | undefined
   try {
-    await share(source, accountIds, clientFor, published, ctx)
+    already = await sharedWith(clientFor(source.region), source.imageId, ctx)
+    await share(source, accountIds, clientFor, published, ctx, already)
     return
   } catch (error) {
     if (!(error instanceof ApiCallError)) throw error
@@ -70,7 +73,7 @@ async function shareSource(
   if (accountIds.length > 1) {
     for (const accountId of accountIds) {
       try {
-        await share(source, [accountId], clientFor, published, ctx)
+        await share(source, [accountId], clientFor, published, ctx, already)
       } catch (error) {
         if (!(error instanceof ApiCallError) || !isAccountRefused(error)) throw error
         published.failedAccounts.push({ accountId, reason: error.message })
@@ -90,25 +93,67 @@ async function shareSource(
   )
 }
 
+/**
+ * SHARE is not idempotent: the API refuses an account that has the image already
+ * (FailedOperation.AccountAlreadyExists), and refuses the whole list with it. So the image's
+ * shares are read first and only the missing accounts sent; a refusal for an account that has it
+ * (a resend after a lost answer, or a share made meanwhile) still means it is shared.
+ */
 async function share(
   target: ShareTarget,
   accountIds: string[],
   clientFor: ClientFor,
   published: Published,
-  ctx: ShareContext
+  ctx: ShareContext,
+  known?: Set<string>
 ): Promise<void> {
   const api = clientFor(target.region)
-  // SHARE is idempotent, so a resend after a lost answer is harmless.
-  const response = await request<{ RequestId?: string }>(
+  const already = known ?? (await sharedWith(api, target.imageId, ctx))
+  const missing = accountIds.filter(id => !already.has(id))
+  const send = (ids: string[]) =>
+    request<{ RequestId?: string }>(
+      api,
+      'ModifyImageSharePermission',
+      { ImageId: target.imageId, AccountIds: ids, Permission: 'SHARE' },
+      ctx
+    )
+  let requestId: string | undefined
+  if (missing.length > 0) {
+    try {
+      requestId = (await send(missing)).RequestId
+    } catch (error) {
+      if (!isAlreadyShared(error)) throw error
+      for (const id of missing) {
+        try {
+          requestId = (await send([id])).RequestId
+        } catch (single) {
+          if (!isAlreadyShared(single)) throw single
+        }
+      }
+    }
+  }
+  published.shares.push({ ...target, accountIds: [...accountIds] })
+  const had = accountIds.filter(id => already.has(id))
+  const note = had.length ? ` (${had.join(', ')} had it already)` : ''
+  const answered = requestId ? ` RequestId ${requestId}.` : ''
+  ctx.log(
+    `Shared ${target.imageId} in ${target.region} with ${accountIds.join(', ')}${note}.${answered}`
+  )
+}
+
+/** The accounts the image is shared with now. */
+async function sharedWith(
+  api: ReturnType<ClientFor>,
+  imageId: string,
+  ctx: ShareContext
+): Promise<Set<string>> {
+  const answer = await request<DescribeImageSharePermissionResponse>(
     api,
-    'ModifyImageSharePermission',
-    { ImageId: target.imageId, AccountIds: accountIds, Permission: 'SHARE' },
+    'DescribeImageSharePermission',
+    { ImageId: imageId },
     ctx
   )
-  published.shares.push({ ...target, accountIds: [...accountIds] })
-  ctx.log(
-    `Shared ${target.imageId} in ${target.region} with ${accountIds.join(', ')}. RequestId ${response.RequestId || 'unknown'}.`
-  )
+  return new Set((answer.SharePermissionSet ?? []).map(p => p.AccountId ?? ''))
 }
 
 function messageOf(error: unknown): string {

@@ -171,8 +171,78 @@ export const ADVICE: Record<string, CodeAdvice> = {
     todo: 'Check the region names in copy-to-regions.'
   },
   'InvalidRegion.Unavailable': {
-    meaning: 'the image cannot be copied to a destination region',
-    todo: 'Check copy-to-regions; an image cannot be copied to its own region.'
+    meaning: 'a destination region does not support image copies now',
+    todo: 'Leave that region out of copy-to-regions, or try again later; an image cannot be copied to its own region either.'
+  },
+  'InvalidParameterValue.InvalidRegion': {
+    meaning: 'a destination region is not valid for copying this image',
+    todo: 'Check the region names in copy-to-regions.'
+  },
+  'UnsupportedOperation.Region': {
+    meaning: 'copying images is not supported in this region or a destination region',
+    todo: 'Leave that region out of copy-to-regions.'
+  },
+  'UnsupportedOperation.LocationImageNotSupported': {
+    meaning: 'this kind of image (e.g. one kept on a CDC or a local disk) cannot be copied',
+    todo: 'Leave copy-to-regions empty for this image.'
+  },
+  'InvalidImageId.TooLarge': {
+    meaning: 'the image is too large to be copied to another region',
+    todo: 'Make a smaller image, or leave copy-to-regions empty.'
+  },
+  'FailedOperation.InvalidImageState': {
+    meaning: 'the image is busy with another operation',
+    todo: 'Wait until it is NORMAL and run again.'
+  },
+  'InvalidParameterValue.InvalidImageState': {
+    meaning: 'the image is busy with another operation (a copy to another region, say)',
+    todo: 'Wait until it is NORMAL and run again.'
+  },
+  'InvalidParameterValue.TagQuotaLimitExceeded': {
+    meaning: 'the tags would exceed the tag quota (of the image, or of the account)',
+    todo: 'Set fewer tags, or set provenance-tags to false; delete tag keys the account no longer uses.'
+  },
+  'InvalidParameterValue.TagKeyNotFound': {
+    meaning: 'a tag key in the request does not exist in this account',
+    todo: 'Check the tag keys in tags.'
+  },
+  'InvalidParameterValue.TagValueEmpty': {
+    meaning: 'a tag has an empty value',
+    todo: 'Give every tag in tags a value (key=value).'
+  },
+  'InvalidParameterValue.InvalidImageFamily': {
+    meaning: 'the image family is not valid',
+    todo: 'Check image-family: letters, digits, - _ and ., without spaces.'
+  },
+  'UnsupportedOperation.EncryptedImagesNotSupported': {
+    meaning: 'the instance has encrypted disks, which this image operation does not support',
+    todo: 'Image an instance without encrypted disks, or leave out the encrypted data disks.'
+  },
+  'FailedOperation.AccountAlreadyExists': {
+    meaning: 'the image is already shared with this account',
+    todo: 'Nothing to do: the account has the image.'
+  },
+  'FailedOperation.NotMasterAccount': {
+    meaning:
+      'this is a sub-account or collaborator UIN; images are shared with owner accounts only',
+    todo: "Use the owner (root) account's UIN in share-with-accounts, from that account's Account Center."
+  },
+  'FailedOperation.AccountIsYourSelf': {
+    meaning: 'an image cannot be shared with the account that owns it',
+    todo: 'Remove your own account ID from share-with-accounts.'
+  },
+  ServiceUnavailable: {
+    meaning: 'the service is temporarily unavailable',
+    todo: 'Run again later.'
+  },
+  // Tag service (TagResources, for the copies).
+  'InvalidParameterValue.ResourceDescriptionError': {
+    meaning: 'the Tag service did not accept the resource names of the copies',
+    todo: 'Check tag-endpoint; the copies are named qcs::cvm:<region>:uin/<account>:image/<id>.'
+  },
+  'LimitExceeded.ResourceAttachedTags': {
+    meaning: 'a copy would carry more tags than an image may (50)',
+    todo: 'Set fewer tags, or set provenance-tags to false.'
   },
   'InvalidAccountId.NotFound': {
     meaning: 'an account to share with does not exist',
@@ -201,11 +271,13 @@ export const ADVICE: Record<string, CodeAdvice> = {
   UnsupportedRegion: {
     meaning: 'the API is not available in this region',
     todo: 'Check the region input.'
-  },
-  'InvalidParameterValue.Region': {
-    meaning: 'the region is not valid',
-    todo: 'Check the region input.'
   }
+}
+
+const WRONG_ROLE: CodeAdvice = {
+  meaning:
+    'STS could not use the role in role-arn: it does not exist, is not a role ARN, or does not trust the identity provider',
+  todo: "Check role-arn (qcs::cam::uin/<account id>:roleName/<role name>) in the CAM console, and that the role's trust policy names the provider in oidc-provider-id."
 }
 
 const ROLE_NOT_FOUND: CodeAdvice = {
@@ -218,8 +290,8 @@ export const STS_ADVICE: Record<string, Record<string, CodeAdvice>> = {
   AssumeRoleWithWebIdentity: {
     'InvalidParameter.WebIdentityTokenError': {
       meaning:
-        "STS refused this run's GitHub ID token: most often its audience is not among the identity provider's client ids, or the provider's issuer is not https://token.actions.githubusercontent.com",
-      todo: "In CAM > Identity providers, make the provider's client ids include the token's aud (at the end of this message), or set oidc-audience to one of them, and check its issuer."
+        "STS refused this run's GitHub ID token: its audience is not among the identity provider's client ids, the provider's issuer is not https://token.actions.githubusercontent.com, or the provider's signing key is stale (GitHub rotated its keys and the provider's IdentityKey was not updated)",
+      todo: "In CAM > Identity providers, make the provider's client ids include the token's aud (at the end of this message), or set oidc-audience to one of them, and check its issuer. If both are right, update the provider's signing public key to GitHub's current JWKS (https://token.actions.githubusercontent.com/.well-known/jwks) and turn on automatic key rotation (AutoRotateKey); see the README's keyless sign-in section."
     },
     UnauthorizedOperation: {
       meaning:
@@ -231,7 +303,12 @@ export const STS_ADVICE: Record<string, Record<string, CodeAdvice>> = {
         'STS refused a parameter: most often oidc-provider-id names no identity provider of the account',
       todo: "Check oidc-provider-id against the provider name in CAM > Identity providers, and role-duration-seconds against the role's maximum session duration."
     },
-    'ResourceNotFound.RoleNotFound': ROLE_NOT_FOUND
+    'InternalError.GetRoleError': WRONG_ROLE,
+    'InternalError.IllegalRole': WRONG_ROLE,
+    'InvalidParameter.OverLimit': {
+      meaning: 'STS throttled the sign-in (too many requests a second)',
+      todo: 'Fewer parallel jobs signing in at once, or run again.'
+    }
   },
   AssumeRole: {
     UnauthorizedOperation: {
@@ -242,6 +319,7 @@ export const STS_ADVICE: Record<string, Record<string, CodeAdvice>> = {
       meaning: "role-duration-seconds is longer than the role's maximum session duration",
       todo: "Lower role-duration-seconds, or raise the role's maximum session duration."
     },
-    'ResourceNotFound.RoleNotFound': ROLE_NOT_FOUND
+    'ResourceNotFound.RoleNotFound': ROLE_NOT_FOUND,
+    'InternalError.IllegalRole': WRONG_ROLE
   }
 }

@@ -72,8 +72,17 @@ const RETRYABLE_PREFIXES = [
 ]
 const RETRYABLE_CODES = new Set([
   'OperationDenied.InstanceOperationInProgress',
-  'MutexOperation.TaskRunning'
+  'MutexOperation.TaskRunning',
+  // The image is busy (the source while SyncImages copies it): it frees itself.
+  'FailedOperation.InvalidImageState',
+  'InvalidParameterValue.InvalidImageState',
+  // STS's own throttling code.
+  'InvalidParameter.OverLimit',
+  'ServiceUnavailable'
 ])
+// Look internal, but STS answers them for a wrong role-arn or a role that does not trust the
+// provider: sending again cannot help.
+const PERMANENT_CODES = new Set(['InternalError.IllegalRole', 'InternalError.GetRoleError'])
 
 function matchesPrefix(code: string, prefix: string): boolean {
   return code === prefix || code.startsWith(prefix + '.')
@@ -88,6 +97,7 @@ export function isRetryable(error: unknown): boolean {
     case 'http':
       return (c.httpCode ?? 0) >= 500
     case 'api':
+      if (PERMANENT_CODES.has(c.code!)) return false
       return RETRYABLE_CODES.has(c.code!) || RETRYABLE_PREFIXES.some(p => matchesPrefix(c.code!, p))
     default:
       return false
@@ -105,13 +115,24 @@ export function answerMayBeLost(error: unknown): boolean {
   )
 }
 
+const ACCOUNT_REFUSALS = new Set([
+  'FailedOperation.NotMasterAccount',
+  'FailedOperation.AccountIsYourSelf'
+])
+
 /** Sharing refused because of an account in the list, not because of the image. */
 export function isAccountRefused(error: unknown): boolean {
   const code = classify(error).code
   return (
     code !== undefined &&
-    ['InvalidAccountId', 'InvalidAccountIs'].some(prefix => matchesPrefix(code, prefix))
+    (ACCOUNT_REFUSALS.has(code) ||
+      ['InvalidAccountId', 'InvalidAccountIs'].some(prefix => matchesPrefix(code, prefix)))
   )
+}
+
+/** SHARE of an account that already has the image: what was asked for is so. */
+export function isAlreadyShared(error: unknown): boolean {
+  return classify(error).code === 'FailedOperation.AccountAlreadyExists'
 }
 
 export function isRateLimited(error: unknown): boolean {
@@ -129,7 +150,9 @@ function adviceFor(code: string, action?: string): CodeAdvice | undefined {
       todo: 'Wait until the instance is RUNNING or STOPPED and run again.'
     }
   }
-  const prefix = Object.keys(ADVICE).find(p => !p.includes('.') && matchesPrefix(code, p))
+  const prefix = Object.keys(ADVICE).find(
+    p => !p.includes('.') && matchesPrefix(code, p) && !PERMANENT_CODES.has(code)
+  )
   if (prefix) return ADVICE[prefix]
   if (code.startsWith('AuthFailure')) return { meaning: 'authentication failed', todo: CHECK_KEYS }
   return undefined

@@ -5,7 +5,7 @@
 import type { Clock } from '../runner/clock.ts'
 import type { ApiClient, CallOptions } from './client.ts'
 
-/** At most this many requests per second from the copy and share stages together. */
+/** At most this many requests per second from the copy and share stages together, and from the cleanup action. */
 export const PUBLISH_REQUESTS_PER_SECOND = 10
 
 export class Pacer {
