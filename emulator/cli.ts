@@ -35,12 +35,30 @@ if (values.help) {
   process.exit(0)
 }
 
+const port = numberFlag(values.port, 'port') ?? 8080
+const host = values.host ?? '127.0.0.1'
 const emu = await startEmulator({
-  port: numberFlag(values.port, 'port') ?? 8080,
-  host: values.host,
+  port,
+  host,
   createMs: numberFlag(values['create-ms'], 'create-ms'),
   syncMs: numberFlag(values['sync-ms'], 'sync-ms'),
   logger: values.quiet ? undefined : line => console.log(line)
+}).catch((error: unknown) => {
+  // A taken or forbidden port is a person's choice to make again, not a crash: no stack trace.
+  const code = (error as { code?: unknown }).code
+  if (code === 'EADDRINUSE') {
+    console.error(
+      `Port ${port} on ${host} is already taken (an emulator from before still running?). Pick another with --port N, or --port 0 for a free one.`
+    )
+    process.exit(1)
+  }
+  if (code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+    console.error(
+      `Cannot listen on ${host}:${port} (${code}). Pick another port with --port N (above 1023), or another address with --host.`
+    )
+    process.exit(1)
+  }
+  throw error
 })
 
 console.log(`Tencent Cloud API emulator (CVM 2017-03-12, STS 2018-08-13) at ${emu.url}
@@ -69,7 +87,7 @@ SDK client: new cvm.v20170312.Client({ credential, region: '${SEED.region}',
 Seeded instances: ${Object.entries(SEED.instances)
   .map(([role, id]) => `${id} (${role})`)
   .join(', ')}
-Press Ctrl+C to stop.
+Process ${process.pid}: stop it with Ctrl+C or \`kill ${process.pid}\`.
 `)
 
 let stopping = false

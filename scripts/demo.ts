@@ -2,6 +2,7 @@
 // Shows the action's log live, then its outputs and job summary.
 import { SEED, TEST_CREDENTIALS, startEmulator } from '../emulator/index.ts'
 import { runAction } from '../harness/index.ts'
+import { PROGRESS_ENV } from '../src/runner/progress.ts'
 
 /** The job summary is HTML for GitHub's page; a terminal reads it better as lines. */
 function summaryAsText(html: string): string {
@@ -43,8 +44,11 @@ for (const [name, value] of Object.entries(inputs)) {
 console.log(bold('\n--- action log ---'))
 
 try {
+  // The runner's environment holds none of this shell's; the progress interval is passed on.
+  const progress = process.env[PROGRESS_ENV]
   const run = await runAction({
     inputs,
+    env: progress ? { [PROGRESS_ENV]: progress } : {},
     onOutput: chunk => process.stdout.write(chunk.replace(/^::add-mask::.*$/gm, '::add-mask::***'))
   })
   console.log(bold('\n--- outputs ---'))

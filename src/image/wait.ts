@@ -32,6 +32,8 @@ export interface WaitContext extends RetryContext {
   progress?: WaitProgress
   /** The image was already seen in a listing (an image reused by if-exists). */
   listed?: boolean
+  /** After each poll, once `progress` holds what it found: progress lines count and report it. */
+  onPoll?: () => void
 }
 
 export interface WaitResult {
@@ -75,18 +77,19 @@ export async function waitForImage(
         ctx.log(`${imageId} is not listed yet after ${formatDuration(elapsed())}`)
         progress.state = NOT_LISTED
       }
+      ctx.onPoll?.()
       continue
     }
     listed = true
     missing = 0
     progress.image = image
     const state = image.ImageState ?? ''
+    // Only changes here: the percentage of a copy on its way comes with the progress lines.
     if (state !== progress.state) {
       ctx.log(`${imageId} is ${describeState(image)} after ${formatDuration(elapsed())}`)
       progress.state = state
-    } else if (state === IMAGE_STATE.syncing && image.SyncPercent !== undefined) {
-      ctx.log(`${imageId} is ${describeState(image)} after ${formatDuration(elapsed())}`)
     }
+    ctx.onPoll?.()
     const phase = phaseOf(state)
     if (phase === 'ready') return { image, polls: progress.polls, elapsedMs: elapsed() }
     if (phase === 'failed') {

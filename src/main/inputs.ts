@@ -3,6 +3,7 @@
 import { parseImageSpec, type ImageSpec } from '../image/spec.ts'
 import { parsePublishSpec, type PublishSpec } from '../publish/inputs.ts'
 import { parseNumber, parseBoolean, refuseControlCharacters, type Env } from '../runner/inputs.ts'
+import { progressIntervalMs } from '../runner/progress.ts'
 import { CONNECTION_INPUT_NAMES, parseConnection, type Connection } from '../tencent/connection.ts'
 import { parseLifecycle, type Lifecycle } from './lifecycle.ts'
 
@@ -47,6 +48,8 @@ export interface Config extends Connection {
   wait: boolean
   waitTimeoutMs: number
   pollIntervalMs: number
+  /** Between two progress lines of a wait. */
+  progressIntervalMs: number
   publish: PublishSpec
   lifecycle: Lifecycle
 }
@@ -78,6 +81,7 @@ export function parseInputs(raw: RawInputs, env: Env): Config {
         DEFAULT_POLL_INTERVAL_SECONDS,
         { min: 0.1, max: 300 }
       ),
+    progressIntervalMs: progressIntervalMs(env),
     lifecycle: parseLifecycle(get)
   }
   const publish = parsePublishSpec(get, {

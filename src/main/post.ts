@@ -245,3 +245,6 @@ async function lookFor(api: ApiClient, claim: Claim, ctx: IdleContext): Promise<
 async function writePostSummary(heading: string, lines: string[]): Promise<void> {
   await writeJobSummary(s => s.addHeading(escapeHtml(heading), 3).addList(lines.map(escapeHtml)))
 }
+
+/** @github/local-action runs a post step by calling its module's `run` export (CONTRIBUTING.md). */
+export { runPost as run }

@@ -10,6 +10,7 @@ import type { CopyWatch, RegionClaim } from '../publish/copy.ts'
 import { imagesOutput, madeCopies, newPublished, type Published } from '../publish/published.ts'
 import type { Clock } from '../runner/clock.ts'
 import type { Explained } from '../runner/failure.ts'
+import { Phases, newTally, type PhaseTime, type Tally } from '../runner/progress.ts'
 import { save, type OutcomeKind } from './handoff.ts'
 import type { Config } from './inputs.ts'
 
@@ -50,6 +51,9 @@ export interface RunFacts {
   replaced?: string
   elapsedMs: number
   published: Published
+  /** Create, wait, copy, share: those that ran, with their times. */
+  phases: PhaseTime[]
+  tally: Tally
 }
 
 /** First thing in the main step: the post step, which runs the same bundle, knows itself by it. */
@@ -64,6 +68,9 @@ export function recordInvalidInput(): void {
 
 export class RunRecord implements SendWatch {
   readonly published: Published
+  readonly phases: Phases
+  /** Polls and retries of the whole step, for its closing line. */
+  readonly tally: Tally = newTally()
   private readonly config: Config
   private readonly clock: Clock
   private readonly startedAt: number
@@ -78,6 +85,7 @@ export class RunRecord implements SendWatch {
     this.config = config
     this.clock = clock
     this.startedAt = startedAt
+    this.phases = new Phases(clock)
     this.published = newPublished(config.region, config.publish.regions, config.publish.accountIds)
   }
 
@@ -191,7 +199,9 @@ export class RunRecord implements SendWatch {
       requestId: this.requestId,
       ...(this.replaced && { replaced: this.replaced }),
       elapsedMs: this.ended?.elapsedMs ?? this.clock.now() - this.startedAt,
-      published: this.published
+      published: this.published,
+      phases: [...this.phases.times],
+      tally: { ...this.tally }
     }
   }
 

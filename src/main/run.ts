@@ -5,6 +5,7 @@
 import { createImage } from '../image/create.ts'
 import { handleExisting, type Existing } from '../image/if-exists.ts'
 import { newClaim } from '../image/ownership.ts'
+import { copyProgressLines, waitProgressLines } from '../image/progress.ts'
 import { tagsWithProvenance } from '../image/provenance.ts'
 import { defaultSchedule } from '../image/schedule.ts'
 import { IMAGE_STATE, NOT_LISTED, isBusy, isReady } from '../image/states.ts'
@@ -17,6 +18,7 @@ import { explain, fail } from '../runner/failure.ts'
 import { formatDuration } from '../runner/format.ts'
 import { InputError } from '../runner/inputs.ts'
 import { group, log } from '../runner/log.ts'
+import { accountLine } from '../runner/progress.ts'
 import { cancelOnSignals, realDeps, type StepDeps } from '../runner/step.ts'
 import { Transport } from '../tencent/client.ts'
 import { readMaskedInputs } from '../tencent/connection.ts'
@@ -63,6 +65,7 @@ export async function run(deps: StepDeps = realDeps()): Promise<void> {
       log.info(cleanupNote(config, record.imageId, record.imageState ?? IMAGE_STATE.creating))
     }
   }
+  log.info(accountLine(facts.elapsedMs, facts.tally))
   await writeSummary(facts, deps.env)
 }
 
@@ -89,12 +92,15 @@ async function runStages(
   signal: AbortSignal,
   transport: Transport
 ): Promise<RunOutcome> {
-  const retry = loggedRetry({
-    clock: deps.clock,
-    random: deps.random,
-    deadline: startedAt + config.waitTimeoutMs,
-    signal
-  })
+  const retry = loggedRetry(
+    {
+      clock: deps.clock,
+      random: deps.random,
+      deadline: startedAt + config.waitTimeoutMs,
+      signal
+    },
+    record.tally
+  )
   const session = await connect(config, { env: deps.env, transport, retry })
   const { api } = session
   const { image: spec, lifecycle } = config
@@ -129,8 +135,10 @@ async function runStages(
     waitFromListing = true
   } else {
     const claim = newClaim(spec.name, deps.clock.now(), existing.found, spec.tags)
-    const created = await group(spec.dryRun ? 'Dry run of CreateImage' : 'Create image', () =>
-      createImage(api, spec, claim, { ...retry, log: log.info, watch: record })
+    const created = await record.phases.time('Create', () =>
+      group(spec.dryRun ? 'Dry run of CreateImage' : 'Create image', () =>
+        createImage(api, spec, claim, { ...retry, log: log.info, watch: record })
+      )
     )
     record.answered(created.requestId)
     if (created.kind === 'dry-run') {
@@ -174,17 +182,31 @@ async function waitForSource(
   listed: boolean
 ): Promise<void> {
   const progress: WaitProgress = { state: record.imageState ?? IMAGE_STATE.creating, polls: 0 }
+  const onPoll = waitProgressLines(
+    retry.clock,
+    config.progressIntervalMs,
+    log.info,
+    record.tally,
+    imageId,
+    progress
+  )
   try {
-    const result = await group(`Wait for ${imageId} to become NORMAL`, () =>
-      waitForImage(api, imageId, {
-        ...retry,
-        schedule: defaultSchedule(config.pollIntervalMs),
-        since: retry.clock.now(),
-        log: log.info,
-        warn: log.warning,
-        progress,
-        listed
-      })
+    const result = await record.phases.time(
+      'Wait',
+      () =>
+        group(`Wait for ${imageId} to become NORMAL`, () =>
+          waitForImage(api, imageId, {
+            ...retry,
+            schedule: defaultSchedule(config.pollIntervalMs),
+            since: retry.clock.now(),
+            log: log.info,
+            warn: log.warning,
+            progress,
+            listed,
+            onPoll
+          })
+        ),
+      () => polls(progress.polls)
     )
     log.info(
       `Image ${imageId} is ready after ${formatDuration(result.elapsedMs)} and ${result.polls} polls.`
@@ -214,26 +236,50 @@ async function publishStages(
   const source = { region: config.region, imageId, name: config.image.name }
   const { regions, accountIds } = config.publish
   if (regions.length > 0) {
-    await group(`Copy ${imageId} to ${regions.join(', ')}`, () =>
-      copyToRegions(source, clientFor, published, {
-        ...retry,
-        schedule: defaultSchedule(config.pollIntervalMs),
-        log: log.info,
-        warn: log.warning,
-        watch: record.copyWatch,
-        ifExists: config.lifecycle.ifExists,
-        pollMs: config.pollIntervalMs
-      })
+    const tally = record.tally
+    const pollsBefore = tally.polls
+    await record.phases.time(
+      'Copy',
+      () =>
+        group(`Copy ${imageId} to ${regions.join(', ')}`, () =>
+          copyToRegions(source, clientFor, published, {
+            ...retry,
+            schedule: defaultSchedule(config.pollIntervalMs),
+            log: log.info,
+            warn: log.warning,
+            watch: record.copyWatch,
+            ifExists: config.lifecycle.ifExists,
+            pollMs: config.pollIntervalMs,
+            onCopyPoll: copyProgressLines(
+              deps.clock,
+              config.progressIntervalMs,
+              log.info,
+              tally,
+              published.copies
+            )
+          })
+        ),
+      () =>
+        `${regions.length} region${regions.length === 1 ? '' : 's'}, ${polls(tally.polls - pollsBefore)}`
     )
   }
   if (accountIds.length > 0) {
-    await group(`Share with ${accountIds.join(', ')}`, () =>
-      shareWithAccounts(source, knownCopies(published), clientFor, published, {
-        ...retry,
-        log: log.info
-      })
+    await record.phases.time(
+      'Share',
+      () =>
+        group(`Share with ${accountIds.join(', ')}`, () =>
+          shareWithAccounts(source, knownCopies(published), clientFor, published, {
+            ...retry,
+            log: log.info
+          })
+        ),
+      () => `${accountIds.length} account${accountIds.length === 1 ? '' : 's'}`
     )
   }
+}
+
+function polls(n: number): string {
+  return `${n} poll${n === 1 ? '' : 's'}`
 }
 
 /** What the main step says about an image it leaves behind on failure. */

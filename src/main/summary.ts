@@ -41,6 +41,11 @@ export function summaryRows(facts: RunFacts): [string, string][] {
   return rows
 }
 
+/** One row per phase that ran, so a slow one shows at a glance: ['Wait', '4m 12s (37 polls)']. */
+export function phaseRows(facts: RunFacts): [string, string][] {
+  return facts.phases.map(p => [p.phase, `${formatDuration(p.ms)}${p.note ? ` (${p.note})` : ''}`])
+}
+
 export async function writeSummary(facts: RunFacts, env: Env = process.env): Promise<void> {
   await writeJobSummary(s => build(s, facts), env)
 }
@@ -67,6 +72,16 @@ function build(s: Summary, facts: RunFacts): void {
         ...regions.map(row => row.map(escapeHtml))
       ])
       for (const note of shareNotes(facts.published)) s.addRaw(`\n${escapeHtml(note)}\n`)
+    }
+    if (facts.phases.length > 0) {
+      s.addHeading('Time per phase', 4)
+      s.addTable([
+        [
+          { data: 'Phase', header: true },
+          { data: 'Time', header: true }
+        ],
+        ...phaseRows(facts).map(row => row.map(escapeHtml))
+      ])
     }
     const outcome = facts.outcome
     if (outcome.kind === 'failed' || outcome.kind === 'cancelled') {

@@ -57,6 +57,8 @@ export interface CopyContext extends RetryContext {
   ifExists: IfExists
   /** Pause between looks at an earlier copy that must stop SYNCING before it can be replaced. */
   pollMs: number
+  /** After each poll of a copy, with what it found: the progress lines report every region. */
+  onCopyPoll?: (region: string, progress: WaitProgress) => void
 }
 
 /** Copies to every region of `published.copies`, recording ids and states there as it goes. */
@@ -286,6 +288,7 @@ async function waitForCopy(
       since,
       progress,
       listed: copy.reused === true,
+      onPoll: () => ctx.onCopyPoll?.(copy.region, progress),
       log: message => ctx.log(`${copy.region}: ${message}`),
       warn: message => ctx.warn(`${copy.region}: ${message}`)
     })

@@ -6,6 +6,7 @@ import type { Clock, Random } from '../runner/clock.ts'
 import { formatDuration } from '../runner/format.ts'
 import type { Env } from '../runner/inputs.ts'
 import { log } from '../runner/log.ts'
+import type { Tally } from '../runner/progress.ts'
 import { maskSecret } from '../runner/secrets.ts'
 import {
   createCvmClient,
@@ -24,20 +25,31 @@ export interface Session {
   credentials: Credentials | CredentialSource
 }
 
-/** Retries that say what failed and when they try again; throttling is expected, so only info. */
-export function loggedRetry(base: {
-  clock: Clock
-  random: Random
-  deadline: number
-  signal?: AbortSignal
-}): RetryContext {
+/**
+ * Retries that say what failed and when they try again; throttling is expected, so only info.
+ * A `tally` counts them for the step's closing line.
+ */
+export function loggedRetry(
+  base: {
+    clock: Clock
+    random: Random
+    deadline: number
+    signal?: AbortSignal
+  },
+  tally?: Tally
+): RetryContext {
   return {
     ...base,
     onRetry: ({ action, attempt, delayMs, error }) => {
       const c = classify(error)
       const why = c.code ?? (c.httpCode ? `HTTP ${c.httpCode}` : c.message)
       const line = `${action} attempt ${attempt} failed (${why}); retrying in ${formatDuration(delayMs)}.`
-      if (isRateLimited(error)) log.info(line)
+      const throttled = isRateLimited(error)
+      if (tally) {
+        tally.retries++
+        if (throttled) tally.throttled++
+      }
+      if (throttled) log.info(line)
       else log.warning(line)
     }
   }
