@@ -107,7 +107,8 @@ async function waitForSourceAgain(
   clientFor: ClientFor,
   ctx: CopyContext
 ): Promise<void> {
-  const progress: WaitProgress = { state: IMAGE_STATE.syncing, polls: 0 }
+  // It was NORMAL when SyncImages took it: the log then shows it going busy and coming back.
+  const progress: WaitProgress = { state: IMAGE_STATE.normal, polls: 0 }
   await waitForImage(clientFor(source.region), source.imageId, {
     ...ctx,
     since: ctx.clock.now(),
