@@ -57,8 +57,10 @@ export const DEFAULT_ROLE_DURATION_SECONDS = 3600
 export const MIN_ROLE_DURATION_SECONDS = 1
 export const MAX_ROLE_DURATION_SECONDS = 43200
 
-// CAM: 'qcs::cam::uin/<uin>:roleName/<name>' (a name may carry a path) or ':role/<role id>'.
-const ROLE_ARN = /^qcs::cam::uin\/\d+:(roleName\/[\w+=,.@/-]+|role\/\d+)$/
+// CAM: 'qcs::cam::uin/<uin>:roleName/<name>' (a name may carry a path: '.../roleName/<path>/<name>'),
+// ':role/<role id>', or a service role's ':role/tencentcloudServiceRole/<id>'.
+const ROLE_ARN =
+  /^qcs::cam::uin\/\d+:(roleName\/[\w+=,.@-]+(\/[\w+=,.@-]+)*|role\/\d+|role\/tencentcloudServiceRole\/[\w+=,.@-]+)$/
 const SESSION_NAME = /^[\w+=,.@-]{2,128}$/
 const SESSION_NAME_MAX = 128
 // Inputs that only mean something when a role is assumed.
