@@ -66,10 +66,20 @@ const SESSION_NAME_MAX = 128
 // Inputs that only mean something when a role is assumed.
 const ROLE_ONLY: CredentialInput[] = ['role-session-name', 'role-duration-seconds', 'sts-endpoint']
 
+/**
+ * An input of the action that needs STS even without a role (the main action's copy-to-regions:
+ * the copies are tagged by resource names that hold the account, which STS tells).
+ */
+export interface StsWithoutRole {
+  input: string
+  given: boolean
+}
+
 export function parseCredentialPlan(
   raw: CredentialInputs,
   env: Record<string, string | undefined>,
-  region: string
+  region: string,
+  stsWithoutRole?: StsWithoutRole
 ): CredentialPlan {
   const get = (name: CredentialInput): string => (raw[name] ?? '').trim()
   const roleArn = get('role-arn')
@@ -83,9 +93,16 @@ export function parseCredentialPlan(
         'needs role-arn: keyless sign-in assumes that role with the GitHub ID token. Set role-arn together with oidc-provider-id.'
       )
     }
-    const stray = [...ROLE_ONLY, 'oidc-audience' as const].find(name => get(name) !== '')
+    const stsUsed = stsWithoutRole?.given === true
+    const stray = [...ROLE_ONLY, 'oidc-audience' as const].find(
+      name => get(name) !== '' && !(name === 'sts-endpoint' && stsUsed)
+    )
     if (stray) {
-      throw new InputError(stray, 'only goes with role-arn; set role-arn or leave it empty.')
+      const also = stray === 'sts-endpoint' && stsWithoutRole ? ` or ${stsWithoutRole.input}` : ''
+      throw new InputError(
+        stray,
+        `only goes with role-arn${also}; set role-arn${also} or leave it empty.`
+      )
     }
     return parseStaticCredentials(raw, env)
   }

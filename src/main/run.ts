@@ -12,6 +12,7 @@ import { waitForImage, type WaitProgress } from '../image/wait.ts'
 import { copyToRegions } from '../publish/copy.ts'
 import { knownCopies } from '../publish/published.ts'
 import { shareWithAccounts } from '../publish/share.ts'
+import { tagCopies, tagServices } from '../publish/tag-copies.ts'
 import { CancelledError } from '../runner/clock.ts'
 import { explain, fail } from '../runner/failure.ts'
 import { formatDuration } from '../runner/format.ts'
@@ -225,6 +226,18 @@ async function publishStages(
         pollMs: config.pollIntervalMs
       })
     )
+    const labels = {
+      tags: config.image.tags,
+      family: record.imageFamily ?? config.image.family ?? ''
+    }
+    const services = tagServices(
+      { tag: config.publish.tagEndpoint, sts: config.stsEndpoint },
+      config.region,
+      session.credentials,
+      transport,
+      retry
+    )
+    await tagCopies(published, labels, clientFor, { ...retry, log: log.info, ...services })
   }
   if (accountIds.length > 0) {
     await group(`Share with ${accountIds.join(', ')}`, () =>
