@@ -7,7 +7,10 @@ export interface TemporaryCredentials {
   secretKey: string
   token: string
   accountId: string
+  /** The account that asked STS for these keys: another one's for a role chained across accounts. */
+  principalAccountId: string
   roleArn: string
+  sessionName: string
   expiresAtMs: number
 }
 
@@ -46,13 +49,20 @@ export class KeyStore {
   }
 
   /** Real temporary SecretIds also start with AKID but are longer than long-term ones. */
-  issueTemporary(accountId: string, roleArn: string, expiresAtMs: number): TemporaryCredentials {
+  issueTemporary(
+    session: {
+      accountId: string
+      principalAccountId: string
+      roleArn: string
+      sessionName: string
+    },
+    expiresAtMs: number
+  ): TemporaryCredentials {
     const credentials: TemporaryCredentials = {
       secretId: `AKID${newMixedCase(68)}`,
       secretKey: newMixedCase(44),
       token: `${newMixedCase(32)}${randomChars(180)}`,
-      accountId,
-      roleArn,
+      ...session,
       expiresAtMs
     }
     this.temporary.set(credentials.secretId, credentials)

@@ -276,6 +276,41 @@ describe('promote action', () => {
     )
   })
 
+  it.each([
+    [
+      'CreateLaunchTemplateVersion',
+      'InvalidParameterValue.LaunchTemplateIdVerNotExisted',
+      'The launch template has no such version (it may have been deleted meanwhile)'
+    ],
+    [
+      'ModifyLaunchTemplateDefaultVersion',
+      'InvalidParameterValue.LaunchTemplateIdNotExisted',
+      'No launch template with this id exists in this region'
+    ],
+    [
+      'ModifyLaunchConfigurationAttributes',
+      'ResourceNotFound.LaunchConfigurationIdNotFound',
+      'No launch configuration with this id exists in this region'
+    ],
+    [
+      'StartInstanceRefresh',
+      'ResourceNotFound.AutoScalingGroupNotFound',
+      'No scaling group with this id exists in this region'
+    ]
+  ])('explains %s failing with %s', async (action, code, meaning) => {
+    const emu = await start()
+    const image = addRelease(emu, 'app-3.0', 1)
+    emu.faults.add({ action, code, message: 'refused' })
+    const run = await runPromote(emu, {
+      images: JSON.stringify({ [SEED.region]: image }),
+      ...everything(SEED.region)
+    })
+    expect(run.exitCode).toBe(1)
+    const [error] = errorAnnotations(run)
+    expect(error?.message).toContain(`${action} failed: ${meaning}. ${code}: refused.`)
+    expect(error?.message).toMatch(/RequestId: [\w-]+\. Check |RequestId: [\w-]+\. Run again/)
+  })
+
   it('a failed refresh fails the step with its status and reason, and says Auto Scaling rolls back', async () => {
     const emu = await start()
     emu.state.autoScaling.batchMs = 100

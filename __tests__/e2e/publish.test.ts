@@ -7,6 +7,7 @@ import {
   TEST_CREDENTIALS,
   baseInputs,
   calls,
+  copyEndpoints,
   emulator,
   errorAnnotations,
   expectNoSecrets,
@@ -47,6 +48,7 @@ describe('copy and share', () => {
     const run = await runImageAction(
       {
         ...baseInputs(emu),
+        ...copyEndpoints(emu),
         'copy-to-regions': 'ap-shanghai, ap-beijing\nap-singapore',
         'share-with-accounts': `${accountA}, ${accountB}`
       },
@@ -215,6 +217,7 @@ describe('a failing region', () => {
     emu = await publishEmulator({ failSyncRegions: ['ap-beijing'] })
     const run = await runImageAction({
       ...baseInputs(emu),
+      ...copyEndpoints(emu),
       'copy-to-regions': 'ap-shanghai, ap-beijing',
       'share-with-accounts': accountA
     })
@@ -250,6 +253,7 @@ describe('a failing region', () => {
     })
     const run = await runImageAction({
       ...baseInputs(emu),
+      ...copyEndpoints(emu),
       'copy-to-regions': 'ap-singapore, ap-shanghai'
     })
     expect(run.exitCode).toBe(1)
@@ -274,6 +278,7 @@ describe('a failing region', () => {
     emu = await publishEmulator()
     const run = await runImageAction({
       ...baseInputs(emu),
+      ...copyEndpoints(emu),
       'copy-to-regions': 'ap-shanghai, ap-nowhere'
     })
     expect(run.exitCode).toBe(1)
@@ -293,6 +298,7 @@ describe('a failing account', () => {
     emu = await publishEmulator()
     const run = await runImageAction({
       ...baseInputs(emu),
+      ...copyEndpoints(emu),
       'copy-to-regions': 'ap-shanghai',
       'share-with-accounts': `${accountA}, ${SEED.unknownAccountId}`
     })
@@ -325,6 +331,7 @@ describe('timeout while copying', () => {
     const run = await runImageAction({
       ...baseInputs(emu),
       'wait-timeout-seconds': '3',
+      ...copyEndpoints(emu),
       'copy-to-regions': 'ap-shanghai, ap-beijing',
       'share-with-accounts': accountA
     })
@@ -352,6 +359,7 @@ describe('resilience', () => {
     emu.faults.add({ action: 'SyncImages', drop: 'after', times: 1 })
     const run = await runImageAction({
       ...baseInputs(emu),
+      ...copyEndpoints(emu),
       'copy-to-regions': 'ap-shanghai, ap-beijing'
     })
     expect(run.exitCode).toBe(0)
@@ -372,6 +380,7 @@ describe('resilience', () => {
     const run = await runImageAction({
       ...baseInputs(emu),
       'poll-interval-seconds': '0.1',
+      ...copyEndpoints(emu),
       'copy-to-regions': regions.join(', '),
       'share-with-accounts': accountA
     })
@@ -389,7 +398,7 @@ describe('resilience', () => {
   it('stops copying on SIGINT, with the copies in images', async () => {
     emu = await publishEmulator({ syncMs: 600_000 })
     const run = await runImageAction(
-      { ...baseInputs(emu), 'copy-to-regions': 'ap-shanghai' },
+      { ...baseInputs(emu), ...copyEndpoints(emu), 'copy-to-regions': 'ap-shanghai' },
       { cancelAfterMs: 2_500 }
     )
     expect(run.cancelled).toBe(true)

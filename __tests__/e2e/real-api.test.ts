@@ -9,6 +9,7 @@ import {
   TEST_CREDENTIALS,
   baseInputs,
   calls,
+  copyEndpoints,
   emulatorFixture,
   errorAnnotations,
   runImageAction
@@ -27,6 +28,7 @@ describe('sharing is not idempotent on the real API', () => {
     const inputs = {
       ...baseInputs(emu),
       'if-exists': 'reuse',
+      ...copyEndpoints(emu),
       'copy-to-regions': 'ap-shanghai',
       'share-with-accounts': accountA
     }
@@ -104,6 +106,7 @@ describe('busy images and transient codes', () => {
     const emu = await start({ syncMs: 300, syncSourceMs: 2_000 })
     const run = await runImageAction({
       ...baseInputs(emu),
+      ...copyEndpoints(emu),
       'copy-to-regions': 'ap-shanghai',
       'share-with-accounts': accountA
     })
@@ -131,6 +134,7 @@ describe('busy images and transient codes', () => {
     emu.faults.add({ action, code, message: 'busy, try again later' })
     const run = await runImageAction({
       ...baseInputs(emu),
+      ...copyEndpoints(emu),
       'copy-to-regions': 'ap-shanghai',
       'share-with-accounts': accountA
     })

@@ -75,6 +75,17 @@ describe('role chaining with keys', () => {
     expectNoSecrets(run, secretsOf(emu))
   })
 
+  it.each([
+    `qcs::cam::uin/${SEED.accountId}:role/tencentcloudServiceRole/4611686018427397920`,
+    `qcs::cam::uin/${SEED.accountId}:roleName/tencentcloudServiceRole/ci/image-baker`
+  ])('assumes a service role given as %s', async roleArn => {
+    emu = await emulator({ sts: { roles: [{ roleArn }] } })
+    const run = await runImageAction({ ...chainInputs(emu), 'role-arn': roleArn })
+    expect(errorAnnotations(run)).toEqual([])
+    expect(run.exitCode).toBe(0)
+    expect(calls(emu, 'AssumeRole').map(c => c.params.RoleArn)).toEqual([roleArn])
+  })
+
   it('explains keys that may not assume the role', async () => {
     emu = await emulator({
       sts: {

@@ -6,6 +6,7 @@ import { runAction } from '../../harness/index.ts'
 import {
   baseInputs,
   calls,
+  copyEndpoints,
   emulatorFixture,
   errorAnnotations,
   handedImage,
@@ -155,6 +156,7 @@ describe('cancelled while a request is in flight', () => {
       {
         ...baseInputs(emu),
         ...cleanup,
+        ...copyEndpoints(emu),
         'copy-to-regions': 'ap-shanghai',
         'cleanup-wait-seconds': '20'
       },

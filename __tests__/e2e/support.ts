@@ -61,6 +61,14 @@ export function baseInputs(emu: Emulator, name = 'app-1.0.0'): Record<string, st
   }
 }
 
+/**
+ * With copy-to-regions the copies are tagged through the Tag service, under the account STS
+ * names: both are the emulator too.
+ */
+export function copyEndpoints(emu: Emulator): Record<string, string> {
+  return { 'sts-endpoint': emu.url, 'tag-endpoint': emu.url }
+}
+
 export async function runImageAction(
   inputs: Record<string, string>,
   options: Omit<RunActionOptions, 'inputs'> = {}

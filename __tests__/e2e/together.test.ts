@@ -4,7 +4,15 @@ import { afterEach, describe, expect, it } from '@jest/globals'
 import type { Emulator } from '../../emulator/index.ts'
 import { runAction } from '../../harness/index.ts'
 import { startOidcServer, type OidcServer } from '../../harness/oidc.ts'
-import { SEED, baseInputs, calls, emulator, expectNoSecrets, runImageAction } from './support.ts'
+import {
+  SEED,
+  baseInputs,
+  calls,
+  copyEndpoints,
+  emulator,
+  expectNoSecrets,
+  runImageAction
+} from './support.ts'
 
 const PROVIDER_ID = 'github-actions'
 const ROLE_ARN = `qcs::cam::uin/${SEED.accountId}:roleName/image-baker`
@@ -59,6 +67,7 @@ describe('cleanup-on-failure with copy-to-regions', () => {
     const e = emu
     const run = await runImageAction({
       ...baseInputs(e),
+      ...copyEndpoints(e),
       'copy-to-regions': 'ap-shanghai, ap-beijing',
       'cleanup-on-failure': 'true'
     })
@@ -85,6 +94,7 @@ describe('cleanup-on-failure with copy-to-regions', () => {
     emu = await emulator({ syncMs: 300 })
     const run = await runImageAction({
       ...baseInputs(emu),
+      ...copyEndpoints(emu),
       'copy-to-regions': 'ap-shanghai',
       'cleanup-on-failure': 'true'
     })
@@ -145,6 +155,7 @@ describe('keyless sign-in beyond the main step', () => {
 describe('re-runs with copy-to-regions', () => {
   const copying = (e: Emulator, more: Record<string, string> = {}) => ({
     ...baseInputs(e, 'app-2.0.0'),
+    ...copyEndpoints(e),
     'copy-to-regions': 'ap-shanghai',
     'share-with-accounts': SEED.otherAccountIds[0],
     ...more
@@ -215,6 +226,7 @@ describe('a reused image whose later stages fail', () => {
     const run = await runImageAction({
       ...baseInputs(e, 'app-base-2025'),
       'if-exists': 'reuse',
+      ...copyEndpoints(e),
       'copy-to-regions': 'ap-beijing',
       'cleanup-on-failure': 'true'
     })

@@ -231,6 +231,31 @@ describe('STS', () => {
     expect(answer.AccountId).toBe(SEED.accountId)
   })
 
+  it("GetCallerIdentity of a role chained from another account: AccountId is the role's", async () => {
+    const elsewhere = { secretId: 'AKIDelsewhere000000000000000000001', secretKey: 'e'.repeat(32) }
+    const roleArn = `qcs::cam::uin/${SEED.accountId}:roleName/image-baker`
+    emu = await emulator({
+      credentials: [{ ...elsewhere, accountId: accountA }],
+      sts: { roles: [{ roleArn }] }
+    })
+    const assumed = (await stsClient(emu, elsewhere).request('AssumeRole', {
+      RoleArn: roleArn,
+      RoleSessionName: 'run-1'
+    })) as { Credentials: { TmpSecretId: string; TmpSecretKey: string; Token: string } }
+    const { TmpSecretId, TmpSecretKey, Token } = assumed.Credentials
+    const answer = (await stsClient(emu, {
+      secretId: TmpSecretId,
+      secretKey: TmpSecretKey,
+      token: Token
+    }).request('GetCallerIdentity', {})) as Record<string, string>
+    expect(answer).toMatchObject({
+      AccountId: SEED.accountId,
+      PrincipalId: accountA,
+      UserId: 'image-baker:run-1',
+      Type: 'CAMRole'
+    })
+  })
+
   it('AssumeRole takes session names of up to 128 characters', async () => {
     emu = await emulator({
       sts: { roles: [{ roleArn: `qcs::cam::uin/${SEED.accountId}:roleName/r` }] }

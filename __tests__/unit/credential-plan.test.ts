@@ -211,6 +211,51 @@ describe('choosing the way to sign in', () => {
     ).toBe('oidc')
   })
 
+  it.each([
+    'qcs::cam::uin/100000000001:role/tencentcloudServiceRole/4611686018427397920',
+    'qcs::cam::uin/100000000001:roleName/tencentcloudServiceRole/ci/image-baker',
+    'qcs::cam::uin/100000000001:roleName/ci/bakers/image-baker'
+  ])('accepts the role ARN form %s', roleArn => {
+    expect(plan({ 'role-arn': roleArn, 'oidc-provider-id': 'g' })).toMatchObject({
+      source: 'oidc',
+      role: { roleArn }
+    })
+  })
+
+  it.each([
+    'qcs::cam::uin/100000000001:role/tencentcloudServiceRole/',
+    'qcs::cam::uin/100000000001:role/tencentcloudServiceRole',
+    'qcs::cam::uin/100000000001:roleName/ci//image-baker',
+    'qcs::cam::uin/100000000001:roleName/image-baker/',
+    'qcs::cam::uin/100000000001:role/otherServiceRole/1'
+  ])('refuses the malformed role ARN %s, naming role-arn', roleArn => {
+    const e = inputErrorOf({ 'role-arn': roleArn, 'oidc-provider-id': 'g' })
+    expect(e.input).toBe('role-arn')
+    expect(e.message).toMatch(/not a CAM role ARN/)
+  })
+
+  it('takes sts-endpoint without role-arn when another input needs STS', () => {
+    const raw = { ...KEYS, 'sts-endpoint': 'http://127.0.0.1:9000' }
+    const needs = { input: 'copy-to-regions', given: true }
+    expect(parseCredentialPlan(raw, RUN_ENV, 'ap-guangzhou', needs)).toEqual({
+      ...pick(KEYS),
+      source: 'inputs'
+    })
+    let refused: unknown
+    try {
+      parseCredentialPlan(raw, RUN_ENV, 'ap-guangzhou', { ...needs, given: false })
+    } catch (error) {
+      refused = error
+    }
+    expect(refused).toBeInstanceOf(InputError)
+    expect((refused as InputError).input).toBe('sts-endpoint')
+    expect((refused as InputError).message).toMatch(/only goes with role-arn or copy-to-regions/)
+    // Every other role input is still refused without a role.
+    expect(() =>
+      parseCredentialPlan({ ...KEYS, 'role-session-name': 'run-1' }, RUN_ENV, 'ap-guangzhou', needs)
+    ).toThrow(/only goes with role-arn;/)
+  })
+
   it('sends finance regions to their own STS domain', () => {
     const result = plan({ 'role-arn': ROLE, 'oidc-provider-id': 'g' }, RUN_ENV, 'ap-shanghai-fsi')
     expect(result).toMatchObject({

@@ -105,7 +105,10 @@ describe('codes of the real API', () => {
     ['InternalError.IllegalRole', false],
     ['InternalError.GetRoleError', false],
     ['InternalError.SystemError', true],
-    ['FailedOperation.AccountAlreadyExists', false]
+    ['FailedOperation.AccountAlreadyExists', false],
+    ['FailedOperation.ResourceTagProcessing', true],
+    ['LimitExceeded.TagValue', false],
+    ['ResourceNotFound.AutoScalingGroupNotFound', false]
   ])('%s is retried: %s', (code, retried) => {
     expect(isRetryable(sdkError({ code }))).toBe(retried)
   })

@@ -27,8 +27,22 @@ describe('copy-to-regions and share-with-accounts', () => {
     expect(parse({}).publish).toEqual({
       regions: [],
       accountIds: [],
-      endpoints: { 'ap-guangzhou': { host: 'cvm.tencentcloudapi.com', protocol: 'https://' } }
+      endpoints: { 'ap-guangzhou': { host: 'cvm.tencentcloudapi.com', protocol: 'https://' } },
+      tagEndpoint: { host: 'tag.tencentcloudapi.com', protocol: 'https://' }
     })
+  })
+
+  it("send the copies' tags to tag-endpoint, in the forms of endpoint", () => {
+    expect(parse({ 'tag-endpoint': 'http://127.0.0.1:9000' }).publish.tagEndpoint).toEqual({
+      host: '127.0.0.1:9000',
+      protocol: 'http://'
+    })
+    expect(parse({ region: 'ap-shanghai-fsi' }).publish.tagEndpoint.host).toBe(
+      'tag.ap-shanghai-fsi.tencentcloudapi.com'
+    )
+    expect(() => parse({ 'tag-endpoint': 'tag.example.com/v1' })).toThrow(
+      /Input 'tag-endpoint': 'tag.example.com\/v1' is not a host/
+    )
   })
 
   it('take comma- and newline-separated lists, in order', () => {

@@ -55,12 +55,22 @@ function findRole(context: ActionContext, roleArn: string, missingCode: string):
 function issueCredentials(
   context: ActionContext,
   role: RoleConfig,
-  duration: number
+  duration: number,
+  /** Who asked: the signing key's account for AssumeRole; the role's own with a token. */
+  principalAccountId?: string
 ): ActionResult {
   const lifetime = Math.min(duration, context.sts.issuedDurationSeconds ?? Infinity)
   const expiresAtMs = context.nowMs + lifetime * 1000
   const accountId = accountOfRoleArn(role.roleArn) ?? context.state.accountId
-  const issued = context.keys.issueTemporary(accountId, role.roleArn, expiresAtMs)
+  const issued = context.keys.issueTemporary(
+    {
+      accountId,
+      principalAccountId: principalAccountId ?? accountId,
+      roleArn: role.roleArn,
+      sessionName: String(context.params.RoleSessionName)
+    },
+    expiresAtMs
+  )
   return {
     Credentials: {
       Token: issued.token,
@@ -156,20 +166,34 @@ export function assumeRole(context: ActionContext): ActionResult {
       `The SecretId ${context.secretId ?? '(none)'} may not assume the role \`${roleArn}\`.`
     )
   }
-  return issueCredentials(context, role, duration)
+  const signer = context.secretId ? context.keys.resolve(context.secretId) : undefined
+  return issueCredentials(context, role, duration, signer?.accountId)
 }
 
-/** Who is calling: any valid signature may ask, no CAM permission needed. */
+/**
+ * Who is calling: any valid signature may ask, no CAM permission needed. As the SDK's model says:
+ * AccountId is the owner account the caller belongs to (a role's account for a role session);
+ * PrincipalId the account that asked for a role's keys; UserId '<role>:<session>' for a role.
+ */
 export function getCallerIdentity(context: ActionContext): ActionResult {
   rejectUnknownParameters(context.params, [])
   const key = context.secretId ? context.keys.resolve(context.secretId) : undefined
-  const role = key?.kind === 'temporary' ? key.roleArn : undefined
+  if (key?.kind === 'temporary') {
+    const roleName = key.roleArn.slice(key.roleArn.lastIndexOf('/') + 1)
+    return {
+      Arn: `${key.roleArn.replace(':roleName/', ':assumed-role/')}/${key.sessionName}`,
+      AccountId: key.accountId,
+      UserId: `${roleName}:${key.sessionName}`,
+      PrincipalId: key.principalAccountId,
+      Type: 'CAMRole'
+    }
+  }
   return {
-    Arn: role ?? `qcs::cam::uin/${context.accountId}:uin/${context.accountId}`,
+    Arn: `qcs::cam::uin/${context.accountId}:uin/${context.accountId}`,
     AccountId: context.accountId,
     UserId: context.accountId,
     PrincipalId: context.accountId,
-    Type: role ? 'CAMRole' : 'RootAccount'
+    Type: 'RootAccount'
   }
 }
 

@@ -57,17 +57,29 @@ export const DEFAULT_ROLE_DURATION_SECONDS = 3600
 export const MIN_ROLE_DURATION_SECONDS = 1
 export const MAX_ROLE_DURATION_SECONDS = 43200
 
-// CAM: 'qcs::cam::uin/<uin>:roleName/<name>' (a name may carry a path) or ':role/<role id>'.
-const ROLE_ARN = /^qcs::cam::uin\/\d+:(roleName\/[\w+=,.@/-]+|role\/\d+)$/
+// CAM: 'qcs::cam::uin/<uin>:roleName/<name>' (a name may carry a path: '.../roleName/<path>/<name>'),
+// ':role/<role id>', or a service role's ':role/tencentcloudServiceRole/<id>'.
+const ROLE_ARN =
+  /^qcs::cam::uin\/\d+:(roleName\/[\w+=,.@-]+(\/[\w+=,.@-]+)*|role\/\d+|role\/tencentcloudServiceRole\/[\w+=,.@-]+)$/
 const SESSION_NAME = /^[\w+=,.@-]{2,128}$/
 const SESSION_NAME_MAX = 128
 // Inputs that only mean something when a role is assumed.
 const ROLE_ONLY: CredentialInput[] = ['role-session-name', 'role-duration-seconds', 'sts-endpoint']
 
+/**
+ * An input of the action that needs STS even without a role (the main action's copy-to-regions:
+ * the copies are tagged by resource names that hold the account, which STS tells).
+ */
+export interface StsWithoutRole {
+  input: string
+  given: boolean
+}
+
 export function parseCredentialPlan(
   raw: CredentialInputs,
   env: Record<string, string | undefined>,
-  region: string
+  region: string,
+  stsWithoutRole?: StsWithoutRole
 ): CredentialPlan {
   const get = (name: CredentialInput): string => (raw[name] ?? '').trim()
   const roleArn = get('role-arn')
@@ -81,9 +93,16 @@ export function parseCredentialPlan(
         'needs role-arn: keyless sign-in assumes that role with the GitHub ID token. Set role-arn together with oidc-provider-id.'
       )
     }
-    const stray = [...ROLE_ONLY, 'oidc-audience' as const].find(name => get(name) !== '')
+    const stsUsed = stsWithoutRole?.given === true
+    const stray = [...ROLE_ONLY, 'oidc-audience' as const].find(
+      name => get(name) !== '' && !(name === 'sts-endpoint' && stsUsed)
+    )
     if (stray) {
-      throw new InputError(stray, 'only goes with role-arn; set role-arn or leave it empty.')
+      const also = stray === 'sts-endpoint' && stsWithoutRole ? ` or ${stsWithoutRole.input}` : ''
+      throw new InputError(
+        stray,
+        `only goes with role-arn${also}; set role-arn${also} or leave it empty.`
+      )
     }
     return parseStaticCredentials(raw, env)
   }

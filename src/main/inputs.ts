@@ -10,6 +10,7 @@ import { parseLifecycle, type Lifecycle } from './lifecycle.ts'
 /** Every input action.yml declares, in its order. A test keeps the two in step. */
 export const INPUT_NAMES = [
   ...CONNECTION_INPUT_NAMES,
+  'tag-endpoint',
   'image-name',
   'instance-id',
   'snapshot-ids',
@@ -60,7 +61,11 @@ export const DEFAULT_POLL_INTERVAL_SECONDS = 8
 export function parseInputs(raw: RawInputs, env: Env): Config {
   refuseControlCharacters(raw, LIST_INPUTS)
   const get = (name: InputName): string => (raw[name] ?? '').trim()
-  const connection = parseConnection(raw, env)
+  // The copies are tagged by names that hold the account's UIN, which STS tells.
+  const connection = parseConnection(raw, env, {
+    input: 'copy-to-regions',
+    given: get('copy-to-regions') !== ''
+  })
   const config: Omit<Config, 'publish'> = {
     ...connection,
     image: parseImageSpec(get),

@@ -139,6 +139,11 @@ export class RunRecord implements SendWatch {
     return this.image?.id
   }
 
+  /** The image's family as last seen, when it was seen. */
+  get imageFamily(): string | undefined {
+    return this.image?.details?.ImageFamily
+  }
+
   get imageWasMade(): boolean {
     return this.image !== undefined && this.image.how !== 'reused'
   }

@@ -13,6 +13,7 @@ import { waitForImage, type WaitProgress } from '../image/wait.ts'
 import { copyToRegions } from '../publish/copy.ts'
 import { knownCopies } from '../publish/published.ts'
 import { shareWithAccounts } from '../publish/share.ts'
+import { tagCopies, tagServices } from '../publish/tag-copies.ts'
 import { CancelledError } from '../runner/clock.ts'
 import { explain, fail } from '../runner/failure.ts'
 import { formatDuration } from '../runner/format.ts'
@@ -262,6 +263,18 @@ async function publishStages(
       () =>
         `${regions.length} region${regions.length === 1 ? '' : 's'}, ${polls(tally.polls - pollsBefore)}`
     )
+    const labels = {
+      tags: config.image.tags,
+      family: record.imageFamily ?? config.image.family ?? ''
+    }
+    const services = tagServices(
+      { tag: config.publish.tagEndpoint, sts: config.stsEndpoint },
+      config.region,
+      session.credentials,
+      transport,
+      retry
+    )
+    await tagCopies(published, labels, clientFor, { ...retry, log: log.info, ...services })
   }
   if (accountIds.length > 0) {
     await record.phases.time(

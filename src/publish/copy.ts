@@ -299,6 +299,7 @@ async function waitForCopy(
   } finally {
     copy.state = progress.state
     copy.syncPercent = progress.image?.SyncPercent
+    copy.family = progress.image?.ImageFamily
     copy.elapsedMs = ctx.clock.now() - since
   }
 }

@@ -9,6 +9,8 @@ export interface PublishSpec {
   accountIds: string[]
   /** The endpoint for each region the stage calls: the source's and every destination's. */
   endpoints: Record<string, Endpoint>
+  /** The Tag service, which tags the copies (SyncImages cannot). */
+  tagEndpoint: Endpoint
 }
 
 /** Tencent Cloud account ids (UINs) are numbers; no leading zero. */
@@ -27,7 +29,7 @@ export interface PublishContext {
 export const MAX_SHARED_ACCOUNTS = 500
 
 export function parsePublishSpec(
-  get: (name: 'copy-to-regions' | 'share-with-accounts') => string,
+  get: (name: 'copy-to-regions' | 'share-with-accounts' | 'tag-endpoint') => string,
   context: PublishContext
 ): PublishSpec {
   const regions = parseList('copy-to-regions', get('copy-to-regions'))
@@ -79,5 +81,6 @@ export function parsePublishSpec(
   for (const region of regions) {
     endpoints[region] = parseEndpoint('endpoint', context.endpointInput, 'cvm', region)
   }
-  return { regions, accountIds, endpoints }
+  const tagEndpoint = parseEndpoint('tag-endpoint', get('tag-endpoint'), 'tag', context.region)
+  return { regions, accountIds, endpoints, tagEndpoint }
 }

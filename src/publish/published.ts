@@ -20,6 +20,8 @@ export interface CopyRecord {
   failure?: string
   /** The failure is wait-timeout-seconds running out while the copy was still on its way. */
   timedOut?: boolean
+  /** Its image family as last seen; SyncImages does not carry the source's over. */
+  family?: string
 }
 
 export interface ShareRecord {

@@ -1,5 +1,6 @@
 // What each Tencent Cloud error code means in plain words and what to do about it: the CreateImage,
-// DescribeImages, DeleteImages, SyncImages, sharing and STS error tables of the API reference.
+// DescribeImages, DeleteImages, SyncImages, sharing and STS error tables of the API reference, and
+// the Go SDK's lists for TagResources, launch templates and Auto Scaling.
 // errors.ts decides how to use it.
 
 export interface CodeAdvice {
@@ -243,6 +244,68 @@ export const ADVICE: Record<string, CodeAdvice> = {
   'LimitExceeded.ResourceAttachedTags': {
     meaning: 'a copy would carry more tags than an image may (50)',
     todo: 'Set fewer tags, or set provenance-tags to false.'
+  },
+  'LimitExceeded.TagNumPerRequest': {
+    meaning: 'one TagResources call carried more than 10 tags',
+    todo: 'The action sends at most 10 a call; check tag-endpoint points at the Tag service.'
+  },
+  'LimitExceeded.ResourceNumPerRequest': {
+    meaning: 'one TagResources call named more than 10 resources',
+    todo: 'The action sends at most 10 a call; check tag-endpoint points at the Tag service.'
+  },
+  'LimitExceeded.TagValue': {
+    meaning:
+      'a tag key of the account already has 1000 values, the most the Tag service allows (provenance tags such as github:run-id get a new value each run)',
+    todo: 'Delete tag values no resource uses any more (Tag console), or set provenance-tags to false.'
+  },
+  'InvalidParameter.UnsupportedService': {
+    meaning: 'the Tag service does not know the service in the resource names (cvm)',
+    todo: 'Check that tag-endpoint points at the Tag service (tag.tencentcloudapi.com).'
+  },
+  'FailedOperation.ResourceTagProcessing': {
+    meaning: "the Tag service is still processing an earlier change of the copy's tags",
+    todo: 'Run again in a minute.'
+  },
+  // Launch templates (CVM) and Auto Scaling, for the promote action.
+  'InvalidParameterValue.LaunchTemplateIdMalformed': {
+    meaning: 'the launch template id is malformed',
+    todo: 'Launch template ids look like lt-xxxxxxxx; check launch-templates.'
+  },
+  'InvalidParameterValue.LaunchTemplateIdNotExisted': {
+    meaning: 'no launch template with this id exists in this region',
+    todo: 'Check launch-templates: the id, and the region before it (ap-shanghai:lt-xxxxxxxx).'
+  },
+  'InvalidParameterValue.LaunchTemplateNotFound': {
+    meaning: 'the launch template was not found in this region',
+    todo: 'Check launch-templates: the id, and the region before it (ap-shanghai:lt-xxxxxxxx).'
+  },
+  'InvalidParameterValue.LaunchTemplateIdVerNotExisted': {
+    meaning: 'the launch template has no such version (it may have been deleted meanwhile)',
+    todo: "Run again: the template's default version is read afresh; check that no one deletes its versions during the run."
+  },
+  'InvalidParameterValue.LaunchTemplateIdVerSetAlready': {
+    meaning: 'this version is already the default version of the launch template',
+    todo: 'Nothing to do: the template launches from it already.'
+  },
+  'LimitExceeded.LaunchTemplateVersionQuota': {
+    meaning: 'the launch template has as many versions as allowed (30)',
+    todo: 'Delete old versions of the template (DeleteLaunchTemplateVersions, or the console) and run again.'
+  },
+  'InvalidParameterValue.InvalidLaunchConfigurationId': {
+    meaning: 'the launch configuration id is malformed',
+    todo: 'Launch configuration ids look like asc-xxxxxxxx; check launch-configurations.'
+  },
+  'ResourceNotFound.LaunchConfigurationIdNotFound': {
+    meaning: 'no launch configuration with this id exists in this region',
+    todo: 'Check launch-configurations: the id, and the region before it (ap-shanghai:asc-xxxxxxxx).'
+  },
+  'InvalidParameterValue.InvalidAutoScalingGroupId': {
+    meaning: 'the scaling group id is malformed',
+    todo: 'Scaling group ids look like asg-xxxxxxxx; check refresh-scaling-groups.'
+  },
+  'ResourceNotFound.AutoScalingGroupNotFound': {
+    meaning: 'no scaling group with this id exists in this region',
+    todo: 'Check refresh-scaling-groups: the id, and the region before it (ap-shanghai:asg-xxxxxxxx).'
   },
   'InvalidAccountId.NotFound': {
     meaning: 'an account to share with does not exist',

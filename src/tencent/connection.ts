@@ -1,7 +1,11 @@
 // Where and as whom: the inputs every action of this repository declares the same way (region,
 // endpoint, credentials), read with every credential masked before anything can be logged.
 import * as core from '@actions/core'
-import { parseCredentialPlan, type CredentialPlan } from '../credentials/plan.ts'
+import {
+  parseCredentialPlan,
+  type CredentialPlan,
+  type StsWithoutRole
+} from '../credentials/plan.ts'
 import { InputError, REGION_NAME, type Env } from '../runner/inputs.ts'
 import { maskSecret } from '../runner/secrets.ts'
 import { parseEndpoint, type Endpoint } from './endpoint.ts'
@@ -25,6 +29,8 @@ export type ConnectionInputName = (typeof CONNECTION_INPUT_NAMES)[number]
 export interface Connection {
   region: string
   endpoint: Endpoint
+  /** Where STS answers: for a role, and for asking whose account the credentials are. */
+  stsEndpoint: Endpoint
   credentials: CredentialPlan
 }
 
@@ -53,13 +59,17 @@ export function readMaskedInputs<Name extends string>(
 
 export function parseConnection(
   raw: Partial<Record<ConnectionInputName, string>>,
-  env: Env
+  env: Env,
+  stsWithoutRole?: StsWithoutRole
 ): Connection {
   const region = parseRegion((raw.region ?? '').trim())
+  const endpoint = parseEndpoint('endpoint', (raw.endpoint ?? '').trim(), 'cvm', region)
+  const credentials = parseCredentialPlan(raw, env, region, stsWithoutRole)
   return {
     region,
-    endpoint: parseEndpoint('endpoint', (raw.endpoint ?? '').trim(), 'cvm', region),
-    credentials: parseCredentialPlan(raw, env, region)
+    endpoint,
+    stsEndpoint: parseEndpoint('sts-endpoint', (raw['sts-endpoint'] ?? '').trim(), 'sts', region),
+    credentials
   }
 }
 

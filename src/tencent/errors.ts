@@ -78,7 +78,9 @@ const RETRYABLE_CODES = new Set([
   'InvalidParameterValue.InvalidImageState',
   // STS's own throttling code.
   'InvalidParameter.OverLimit',
-  'ServiceUnavailable'
+  'ServiceUnavailable',
+  // The Tag service is still busy with an earlier change of the resource's tags.
+  'FailedOperation.ResourceTagProcessing'
 ])
 // Look internal, but STS answers them for a wrong role-arn or a role that does not trust the
 // provider: sending again cannot help.
