@@ -77,6 +77,28 @@ describe('copies carry the tags and the family of the source', () => {
     ).toEqual(COPIES.map(region => [region, out[region], 'app-base']))
   })
 
+  it('tags the copies that became ready when another region fails, so cleanup by tags finds them', async () => {
+    const emu = await start({ syncMs: 300, failSyncRegions: ['ap-beijing'] })
+    const run = await runImageAction(copyInputs(emu))
+    expect(run.exitCode).toBe(1)
+    expect(errorAnnotations(run)[0]!.title).toBe('Image copy failed')
+    const out = images(run)
+    const source = emu.state.getImage(out[SEED.region]!)!
+    const ready = emu.state.getImage(out['ap-shanghai']!)!
+    expect(ready.ImageState).toBe('NORMAL')
+    expect(sorted(ready.Tags)).toEqual(sorted(source.Tags))
+    expect(ready.ImageFamily).toBe('app-base')
+    // The failed copy is left as it is: only ready copies are tagged.
+    const failed = emu.state.getImage(out['ap-beijing']!)!
+    expect(failed.ImageState).toBe('CREATEFAILED')
+    expect(failed.Tags).toEqual([])
+    expect(calls(emu, 'TagResources').map(c => c.params.ResourceList)).toEqual([
+      [`qcs::cvm:ap-shanghai:uin/${SEED.accountId}:image/${out['ap-shanghai']}`],
+      [`qcs::cvm:ap-shanghai:uin/${SEED.accountId}:image/${out['ap-shanghai']}`]
+    ])
+    expect(run.stdout).toContain(`Tagged ap-shanghai ${out['ap-shanghai']}`)
+  })
+
   it('the cleanup action selecting by tags finds the copy in each region', async () => {
     const emu = await start({ syncMs: 300 })
     const run = await runImageAction(copyInputs(emu, { 'image-family': '' }))

@@ -239,30 +239,36 @@ async function publishStages(
   if (regions.length > 0) {
     const tally = record.tally
     const pollsBefore = tally.polls
-    await record.phases.time(
-      'Copy',
-      () =>
-        group(`Copy ${imageId} to ${regions.join(', ')}`, () =>
-          copyToRegions(source, clientFor, published, {
-            ...retry,
-            schedule: defaultSchedule(config.pollIntervalMs),
-            log: log.info,
-            warn: log.warning,
-            watch: record.copyWatch,
-            ifExists: config.lifecycle.ifExists,
-            pollMs: config.pollIntervalMs,
-            onCopyPoll: copyProgressLines(
-              deps.clock,
-              config.progressIntervalMs,
-              log.info,
-              tally,
-              published.copies
-            )
-          })
-        ),
-      () =>
-        `${regions.length} region${regions.length === 1 ? '' : 's'}, ${polls(tally.polls - pollsBefore)}`
-    )
+    let copyFailure: unknown
+    try {
+      await record.phases.time(
+        'Copy',
+        () =>
+          group(`Copy ${imageId} to ${regions.join(', ')}`, () =>
+            copyToRegions(source, clientFor, published, {
+              ...retry,
+              schedule: defaultSchedule(config.pollIntervalMs),
+              log: log.info,
+              warn: log.warning,
+              watch: record.copyWatch,
+              ifExists: config.lifecycle.ifExists,
+              pollMs: config.pollIntervalMs,
+              onCopyPoll: copyProgressLines(
+                deps.clock,
+                config.progressIntervalMs,
+                log.info,
+                tally,
+                published.copies
+              )
+            })
+          ),
+        () =>
+          `${regions.length} region${regions.length === 1 ? '' : 's'}, ${polls(tally.polls - pollsBefore)}`
+      )
+    } catch (error) {
+      if (error instanceof CancelledError || retry.signal?.aborted) throw error
+      copyFailure = error
+    }
     const labels = {
       tags: config.image.tags,
       family: record.imageFamily ?? config.image.family ?? ''
@@ -274,7 +280,21 @@ async function publishStages(
       transport,
       retry
     )
-    await tagCopies(published, labels, clientFor, { ...retry, log: log.info, ...services })
+    // The copies that became ready are tagged even when another region failed, so that the
+    // cleanup action selecting by tags finds every image the run left.
+    const ready = {
+      ...published,
+      copies: published.copies.filter(c => !c.failure && isReady(c.state))
+    }
+    try {
+      await tagCopies(ready, labels, clientFor, { ...retry, log: log.info, ...services })
+    } catch (error) {
+      if (copyFailure === undefined) throw error
+      log.warning(
+        `The copies that became ready could not be tagged either: ${explain(error).message}`
+      )
+    }
+    if (copyFailure !== undefined) throw copyFailure
   }
   if (accountIds.length > 0) {
     await record.phases.time(
