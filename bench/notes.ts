@@ -81,7 +81,7 @@ export function writeNotes(r: Omit<BenchResults, 'notes'>): string[] {
   const n = parallel.options.processes
   if (throttledCreate.some(t => t > 0)) {
     notes.push(
-      `Parallel runs: ${n} jobs cannot all create at once under CreateImage's 10/s, so some are throttled and retried (${throttledCreate.join(', ')} throttled CreateImage calls per round; had each job beyond the first 10 been throttled once and then found a free slot, ${Math.max(0, n - 10)}). The excess comes from jobs throttled together retrying together: after RequestLimitExceeded a retry waits 1 s plus a random part of up to 1 s, 2 s, 4 s... (src/tencent/retry.ts), so the first retries of 40 refused jobs still share about two windows. A wider random part would lower the count and slow every throttled job; with a fixed 1 s pause (an earlier policy) the count was about 88.`
+      `Parallel runs: ${n} jobs cannot all create at once under CreateImage's 10/s, so some are throttled and retried (${throttledCreate.join(', ')} throttled CreateImage calls per round; had each job beyond the first 10 been throttled once and then found a free slot, ${Math.max(0, n - 10)}). Fewer than that is possible: a job whose look-up was refused spreads its first CreateImage (src/tencent/throttle.ts), so some never meet the crowd; more comes from jobs refused together coming back together. Section 4 measures the rules on 50 to 256 simulated jobs. With a fixed 1 s pause (an earlier policy) the count was about 88.`
     )
   }
   const failedRounds = parallel.rounds.filter(
@@ -113,7 +113,7 @@ function matrixNotes(m: MatrixReport): string[] {
     })
     .filter(Boolean)
   notes.push(
-    `Simulated matrices, side by side in this run (medians across seeds): ${figures.join('. ')}. Reading the throttling answer alone changes little against the emulator, whose count is always the limit plus one (what the real API counts is not documented; a count of every request in the second would open the window as wide as the crowd, the simulation cannot tell which). What helps is the memory across calls: a job whose look-up was refused spreads its first CreateImage over 4 s per refusal (DescribeImages allows 4 times as many), so CreateImage is refused far less often. Wider windows (4 times the oversubscription instead of 2) cut throttling further (about 2.5 per job at 256) but push p95 out by 2-3 s, so 2 was kept.`
+    `Simulated matrices, side by side in this run (medians across seeds): ${figures.join('. ')}. Against the emulator, whose count is always the limit plus one (what the real API counts is not documented), the answer window is twice the floor at the first retry instead of once: that alone spends fewer calls. The memory across calls spends fewer still: a job whose look-up was refused spreads its first CreateImage over 4 s per refusal (DescribeImages allows 4 times as many). Both trade time for calls: p95 moves out (see the table), because a spread job waits for a slot the crowd would have taken anyway, and so do the jobs it makes room for. A count of every request in the second, if the real API gives one, would open the window as wide as the crowd.`
   )
   const big = at(Math.max(...m.options.sizes), 'this action')
   if (big && big.throttledPerJob.median > 0.5) {
