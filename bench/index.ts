@@ -7,9 +7,17 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { findBundles } from './bundles.ts'
 import { writeNotes } from './notes.ts'
+import { checkMatrices, runMatrices, type MatrixOptions } from './matrix.ts'
 import { runParallel, type ParallelOptions } from './parallel.ts'
 import { POLLING_DEFAULTS, runPolling, type PollingOptions } from './polling.ts'
-import { parallelSection, pollingSection, renderMarkdown, startupSection, table } from './report.ts'
+import {
+  matrixSection,
+  parallelSection,
+  pollingSection,
+  renderMarkdown,
+  startupSection,
+  table
+} from './report.ts'
 import { measureStartup, type StartupOptions } from './startup.ts'
 import { checkParallel, checkPolling, checkStartup } from './targets.ts'
 
@@ -55,6 +63,10 @@ const parallelOptions: ParallelOptions = smoke
   ? { processes: 3, rounds: 1, createMs: 300, timeoutMs: 60_000 }
   : { processes: 50, rounds: 3, createMs: 5_000, timeoutMs: 120_000 }
 
+const matrixOptions: MatrixOptions = smoke
+  ? { sizes: [10], seeds: 1 }
+  : { sizes: [50, 100, 256], seeds: 5 }
+
 mkdirSync(WORK, { recursive: true })
 const startedAt = new Date()
 const loadAverage = os.loadavg()
@@ -74,7 +86,16 @@ step(`Parallel runs: ${parallelOptions.rounds} x ${parallelOptions.processes} pr
 const parallel = await runParallel(parallelOptions)
 console.log(parallelSection(parallel))
 
-const checks = [...checkStartup(startup), ...checkPolling(pollingCases), ...checkParallel(parallel)]
+step(`Simulated matrices: ${matrixOptions.sizes.join(', ')} jobs, ${matrixOptions.seeds} seeds`)
+const matrices = await runMatrices(matrixOptions)
+console.log(matrixSection(matrices))
+
+const checks = [
+  ...checkStartup(startup),
+  ...checkPolling(pollingCases),
+  ...checkParallel(parallel),
+  ...checkMatrices(matrices)
+]
 const base = {
   startedAt,
   durationMs: performance.now() - clock,
@@ -83,6 +104,7 @@ const base = {
   startup,
   polling: { options: pollingOptions, cases: pollingCases },
   parallel,
+  matrices,
   checks
 }
 const results = { ...base, notes: writeNotes(base) }

@@ -1,7 +1,9 @@
 // BENCHMARKS.md: the machine, every figure as min / median / max, the targets, and notes.
 import os from 'node:os'
+import { VARIANTS, type MatrixReport } from './matrix.ts'
 import type { ParallelReport } from './parallel.ts'
 import { WAITERS, creationLabel, type PollingCase, type PollingOptions } from './polling.ts'
+import { SIM_DEFAULTS } from './sim-runners.ts'
 import type { StartupReport } from './startup.ts'
 import type { Spread } from './stats.ts'
 import type { TargetCheck } from './targets.ts'
@@ -14,6 +16,7 @@ export interface BenchResults {
   startup: StartupReport
   polling: { options: PollingOptions; cases: PollingCase[] }
   parallel: ParallelReport
+  matrices: MatrixReport
   checks: TargetCheck[]
   notes: string[]
 }
@@ -230,9 +233,54 @@ export function renderMarkdown(results: BenchResults): string {
     '',
     parallelSection(results.parallel),
     '',
+    matrixSection(results.matrices),
+    '',
     '## Notes',
     '',
     ...results.notes.map(n => `- ${n}`),
     ''
   ].join('\n')
 }
+
+export function matrixSection(r: MatrixReport): string {
+  const d = SIM_DEFAULTS
+  return [
+    '## 4. Simulated matrices',
+    '',
+    `N jobs of one account, each running the action's own code — the look-up (\`src/image/if-exists.ts\`), the claim, CreateImage (\`src/image/create.ts\`), the wait (\`src/image/wait.ts\`, default schedule), all through \`src/tencent/retry.ts\` — against a model of the emulator: its own \`RateLimiter\` with the documented limits (CreateImage 10/s, DescribeImages 40/s per account), names unique, images NORMAL ${d.createMs / 1000} s after CreateImage. One event clock for all jobs, no real waits. Jobs start at random within ${d.startSpreadMs / 1000} s of each other; each request takes ${d.latencyMs[0]}-${d.latencyMs[1]} ms there and back. ${r.options.seeds} seeds per size; min / median / max across seeds. Time to finish is from the moment the matrix started.`,
+    '',
+    `One job alone needs ${r.alone.calls} calls and ${sec(r.alone.finishMs)} s. The bound for p95 is when the rate limit lets the CreateImage of the job at p95 in (the ${CREATE_LIMIT_NOTE}), plus what one job alone needs.`,
+    '',
+    table(
+      ['Variant', 'Rule'],
+      VARIANTS.map(v => [v.name, v.rule])
+    ),
+    '',
+    table(
+      [
+        'Jobs',
+        'Variant',
+        'calls per image',
+        'throttled per job',
+        'p50 s',
+        'p95 s',
+        'p95 bound s',
+        'failed',
+        'duplicates'
+      ],
+      r.cases.map(c => [
+        c.jobs,
+        c.variant,
+        three(c.callsPerImage, v => v.toFixed(2)).join(' / '),
+        three(c.throttledPerJob, v => v.toFixed(2)).join(' / '),
+        sec(c.p50Ms.median),
+        three(c.p95Ms, sec).join(' / '),
+        sec(r.boundMs[c.jobs]!),
+        c.failed,
+        c.duplicates
+      ])
+    )
+  ].join('\n')
+}
+
+const CREATE_LIMIT_NOTE = 'k-th CreateImage no sooner than floor((k - 1) / 10) s after the first'

@@ -41,6 +41,7 @@ describe('npm run bench -- --smoke', () => {
         '## 1. Start-up and size',
         '## 2. Polling economy',
         '## 3. Parallel runs',
+        '## 4. Simulated matrices',
         '## Notes'
       ]) {
         expect(report).toContain(heading)
@@ -54,6 +55,9 @@ describe('npm run bench -- --smoke', () => {
       }
       expect(report).toContain('| 3 parallel runs all succeed (every round) | 3/3 | yes |')
       expect(report).toContain('| No duplicate image | 0 duplicate(s) | yes |')
+      expect(report).toContain(
+        '| 10 simulated jobs: all succeed, no duplicate image | 0 failed, 0 duplicate(s) | yes |'
+      )
       expect(report).toContain(
         'holds no unused Tencent Cloud service client | clients: cvm | yes |'
       )

@@ -1,5 +1,6 @@
 // Injected faults and rate limits, seen through the real SDK.
 import { afterEach, describe, expect, it } from '@jest/globals'
+import { parseThrottleAnswer } from '../../src/tencent/throttle.ts'
 import type { Emulator } from '../../emulator/index.ts'
 import { cvmClient, emulator, expectCode, failure, SEED } from './support.ts'
 
@@ -114,6 +115,8 @@ describe('rate limits', () => {
       const reason = (result as PromiseRejectedResult).reason as { code?: string; message: string }
       expect(reason.code).toBe('RequestLimitExceeded')
       expect(reason.message).toMatch(/exceeds the frequency limit `10`/)
+      // The action reads the count and the limit to size its retry window.
+      expect(parseThrottleAnswer(reason.message)).toEqual({ seen: 11, limit: 10 })
     }
     const errors = emu.calls.filter(call => call.code === 'RequestLimitExceeded')
     expect(errors).toHaveLength(4)

@@ -1,6 +1,7 @@
 import { CancelledError, type Clock, type Random } from '../runner/clock.ts'
 import type { ApiClient, CallOptions } from './client.ts'
 import { ApiCallError, classify, isRateLimited, isRetryable } from './errors.ts'
+import { throttledDelay, type Contention } from './throttle.ts'
 
 export interface RetryPolicy {
   /** First backoff ceiling in ms; doubles per attempt. */
@@ -36,6 +37,8 @@ export interface RetryContext {
   deadline: number
   signal?: AbortSignal
   policy?: RetryPolicy
+  /** The job's memory of throttling, shared by all its calls. */
+  contention?: Contention
   onRetry?: (info: { action: string; attempt: number; delayMs: number; error: unknown }) => void
 }
 
@@ -57,6 +60,8 @@ export async function withRetry<T>(
 ): Promise<T> {
   const policy = ctx.policy ?? DEFAULT_RETRY
   const previous: unknown[] = []
+  const start = ctx.contention?.beforeFirst(action, ctx.random) ?? 0
+  if (start > 0 && ctx.clock.now() + start < ctx.deadline) await ctx.clock.sleep(start, ctx.signal)
   for (let n = 1; ; n++) {
     if (ctx.signal?.aborted) throw new CancelledError()
     try {
@@ -67,9 +72,8 @@ export async function withRetry<T>(
       previous.push(error)
       let delay = backoffDelay(policy, n - 1, ctx.random)
       if (isRateLimited(error)) {
-        // Throttled jobs came in together: spread their retries over at least a second more.
-        const base = policy.rateLimitFloorMs
-        delay = base + backoffDelay({ ...policy, baseMs: base }, n - 1, ctx.random)
+        ctx.contention?.noteThrottled(action, error)
+        delay = throttledDelay(error, n - 1, policy.rateLimitFloorMs, policy.capMs, ctx.random)
       }
       const outOfTime = ctx.clock.now() + delay >= ctx.deadline
       if (!retryable(error) || n >= policy.maxAttempts || outOfTime) {

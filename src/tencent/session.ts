@@ -18,6 +18,7 @@ import {
 } from './client.ts'
 import type { Connection } from './connection.ts'
 import { classify, isRateLimited } from './errors.ts'
+import { Contention } from './throttle.ts'
 import type { RetryContext } from './retry.ts'
 
 export interface Session {
@@ -40,6 +41,7 @@ export function loggedRetry(
 ): RetryContext {
   return {
     ...base,
+    contention: new Contention(),
     onRetry: ({ action, attempt, delayMs, error }) => {
       const c = classify(error)
       const why = c.code ?? (c.httpCode ? `HTTP ${c.httpCode}` : c.message)
