@@ -3,10 +3,12 @@ import type { ParallelReport } from './parallel.ts'
 import { creationLabel, type PollingCase } from './polling.ts'
 import type { StartupReport } from './startup.ts'
 
+/**
+ * Start-up and bundle size are information, not targets: some 50 ms on a job of minutes, and the
+ * official SDK is part of the design. Memory stays a target: runners are shared.
+ */
 export const TARGETS = {
-  startupRatio: 1.2,
-  rssBytes: 80_000_000,
-  bundleJsBytes: 1_200_000
+  rssBytes: 80_000_000
 }
 
 export interface TargetCheck {
@@ -21,16 +23,6 @@ const s = (ms: number): string => `${(ms / 1000).toFixed(2)} s`
 export function checkStartup(report: StartupReport): TargetCheck[] {
   const checks: TargetCheck[] = []
   for (const bundle of report.bundles) {
-    checks.push({
-      target: `${bundle.name} start-up at most ${TARGETS.startupRatio}x the floor (median ratio)`,
-      measured: `${bundle.ratio.median.toFixed(2)}x`,
-      met: bundle.ratio.median <= TARGETS.startupRatio
-    })
-    checks.push({
-      target: `${bundle.name} JavaScript at most ${mb(TARGETS.bundleJsBytes)}`,
-      measured: mb(bundle.weight.jsBytes),
-      met: bundle.weight.jsBytes <= TARGETS.bundleJsBytes
-    })
     checks.push({
       target: `${bundle.name} holds no unused Tencent Cloud service client`,
       measured: bundle.services.unused.length

@@ -2,7 +2,7 @@
 // every 0.4 s, through CVM_IMAGE_PROGRESS_SECONDS, instead of a real minute), the closing account
 // of the step, and the job summary's time per phase.
 import { describe, expect, it } from '@jest/globals'
-import { SEED, baseInputs, emulatorFixture, runImageAction } from './support.ts'
+import { SEED, baseInputs, copyEndpoints, emulatorFixture, runImageAction } from './support.ts'
 
 const start = emulatorFixture()
 const FAST_PROGRESS = { CVM_IMAGE_PROGRESS_SECONDS: '0.4' }
@@ -59,6 +59,7 @@ describe('progress of a long wait', () => {
     const run = await runImageAction(
       {
         ...baseInputs(emu),
+        ...copyEndpoints(emu),
         'copy-to-regions': 'ap-shanghai, ap-beijing',
         'share-with-accounts': SEED.otherAccountIds[0]!
       },

@@ -60,7 +60,10 @@ export async function withRetry<T>(
 ): Promise<T> {
   const policy = ctx.policy ?? DEFAULT_RETRY
   const previous: unknown[] = []
-  const start = ctx.contention?.beforeFirst(action, ctx.random) ?? 0
+  // Only the opening burst is spread: the first CreateImage of a job that was refused on its way
+  // there. Later calls (polls, copies, shares) keep their own pace and retries.
+  const start =
+    action === 'CreateImage' ? (ctx.contention?.beforeFirst(action, ctx.random) ?? 0) : 0
   if (start > 0 && ctx.clock.now() + start < ctx.deadline) await ctx.clock.sleep(start, ctx.signal)
   for (let n = 1; ; n++) {
     if (ctx.signal?.aborted) throw new CancelledError()
