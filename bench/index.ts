@@ -7,6 +7,13 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { findBundles } from './bundles.ts'
 import { writeNotes } from './notes.ts'
+import {
+  COPY_POLLING_DEFAULTS,
+  checkCopyPolling,
+  copyPollingSection,
+  runCopyPolling,
+  type CopyPollingOptions
+} from './copy-polling.ts'
 import { checkMatrices, runMatrices, type MatrixOptions } from './matrix.ts'
 import { runParallel, type ParallelOptions } from './parallel.ts'
 import { POLLING_DEFAULTS, runPolling, type PollingOptions } from './polling.ts'
@@ -63,6 +70,10 @@ const parallelOptions: ParallelOptions = smoke
   ? { processes: 3, rounds: 1, createMs: 300, timeoutMs: 60_000 }
   : { processes: 50, rounds: 3, createMs: 5_000, timeoutMs: 120_000 }
 
+const copyPollingOptions: CopyPollingOptions = smoke
+  ? { ...COPY_POLLING_DEFAULTS, trials: 50 }
+  : COPY_POLLING_DEFAULTS
+
 const matrixOptions: MatrixOptions = smoke
   ? { sizes: [10], seeds: 1 }
   : { sizes: [50, 100, 256], seeds: 5 }
@@ -90,11 +101,16 @@ step(`Simulated matrices: ${matrixOptions.sizes.join(', ')} jobs, ${matrixOption
 const matrices = await runMatrices(matrixOptions)
 console.log(matrixSection(matrices))
 
+step(`Copy polling: ${copyPollingOptions.trials} trials per case`)
+const copyCases = runCopyPolling(copyPollingOptions)
+console.log(copyPollingSection(copyPollingOptions, copyCases))
+
 const checks = [
   ...checkStartup(startup),
   ...checkPolling(pollingCases),
   ...checkParallel(parallel),
-  ...checkMatrices(matrices)
+  ...checkMatrices(matrices),
+  ...checkCopyPolling(copyCases)
 ]
 const base = {
   startedAt,
@@ -105,6 +121,7 @@ const base = {
   polling: { options: pollingOptions, cases: pollingCases },
   parallel,
   matrices,
+  copies: { options: copyPollingOptions, cases: copyCases },
   checks
 }
 const results = { ...base, notes: writeNotes(base) }

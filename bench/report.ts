@@ -1,5 +1,6 @@
 // BENCHMARKS.md: the machine, every figure as min / median / max, the targets, and notes.
 import os from 'node:os'
+import { copyPollingSection, type CopyCase, type CopyPollingOptions } from './copy-polling.ts'
 import { VARIANTS, type MatrixReport } from './matrix.ts'
 import type { ParallelReport } from './parallel.ts'
 import { WAITERS, creationLabel, type PollingCase, type PollingOptions } from './polling.ts'
@@ -17,6 +18,7 @@ export interface BenchResults {
   polling: { options: PollingOptions; cases: PollingCase[] }
   parallel: ParallelReport
   matrices: MatrixReport
+  copies: { options: CopyPollingOptions; cases: CopyCase[] }
   checks: TargetCheck[]
   notes: string[]
 }
@@ -234,6 +236,8 @@ export function renderMarkdown(results: BenchResults): string {
     parallelSection(results.parallel),
     '',
     matrixSection(results.matrices),
+    '',
+    copyPollingSection(results.copies.options, results.copies.cases),
     '',
     '## Notes',
     '',

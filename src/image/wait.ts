@@ -7,6 +7,7 @@ import { ApiCallError } from '../tencent/errors.ts'
 import type { RetryContext } from '../tencent/retry.ts'
 import { describeImage } from './lookup.ts'
 import { pollDelay, type PollSchedule } from './schedule.ts'
+import { progressPause, type ProgressSample } from './sync-progress.ts'
 import { IMAGE_STATE, NOT_LISTED, phaseOf } from './states.ts'
 
 /**
@@ -34,6 +35,8 @@ export interface WaitContext extends RetryContext {
   listed?: boolean
   /** After each poll, once `progress` holds what it found: progress lines count and report it. */
   onPoll?: () => void
+  /** A copy on its way: pause by how fast its SyncPercent rises (sync-progress.ts). */
+  bySyncPercent?: boolean
 }
 
 export interface WaitResult {
@@ -52,8 +55,10 @@ export async function waitForImage(
   const warned = new Set<string>()
   let listed = ctx.listed ?? false
   let missing = 0
+  const samples: ProgressSample[] = []
   for (let index = 0; ; index++) {
-    const pause = pollDelay(ctx.schedule, index, ctx.random)
+    const scheduled = pollDelay(ctx.schedule, index, ctx.random)
+    const pause = ctx.bySyncPercent ? progressPause(samples, ctx.clock.now(), scheduled) : scheduled
     const remaining = ctx.deadline - ctx.clock.now()
     if (remaining <= 0) throw timeout(imageId, progress.state, elapsed())
     // The last pause is cut short so one poll still lands on the deadline.
@@ -84,6 +89,9 @@ export async function waitForImage(
     missing = 0
     progress.image = image
     const state = image.ImageState ?? ''
+    if (state === IMAGE_STATE.syncing && typeof image.SyncPercent === 'number') {
+      samples.push({ at: ctx.clock.now(), percent: image.SyncPercent })
+    }
     // Only changes here: the percentage of a copy on its way comes with the progress lines.
     if (state !== progress.state) {
       ctx.log(`${imageId} is ${describeState(image)} after ${formatDuration(elapsed())}`)

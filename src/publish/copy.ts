@@ -289,6 +289,7 @@ async function waitForCopy(
       since,
       progress,
       listed: copy.reused === true,
+      bySyncPercent: true,
       onPoll: () => ctx.onCopyPoll?.(copy.region, progress),
       log: message => ctx.log(`${copy.region}: ${message}`),
       warn: message => ctx.warn(`${copy.region}: ${message}`)
