@@ -3,15 +3,14 @@
 // pacing.
 import { describe, expect, it } from '@jest/globals'
 import type { Emulator } from '../../emulator/index.ts'
-import { runAction } from '../../harness/index.ts'
 import {
   SEED,
-  TEST_CREDENTIALS,
   baseInputs,
   calls,
   copyEndpoints,
   emulatorFixture,
   errorAnnotations,
+  runCleanup,
   runImageAction
 } from './support.ts'
 
@@ -158,20 +157,6 @@ describe('tags', () => {
 })
 
 describe('cleanup action', () => {
-  function runCleanup(emu: Emulator, extra: Record<string, string>) {
-    return runAction({
-      actionDir: 'cleanup',
-      timeoutMs: 60_000,
-      inputs: {
-        region: SEED.region,
-        endpoint: emu.url,
-        'secret-id': TEST_CREDENTIALS.secretId,
-        'secret-key': TEST_CREDENTIALS.secretKey,
-        ...extra
-      }
-    })
-  }
-
   it('a tag key the account never used selects nothing, and is no failure', async () => {
     const emu = await start()
     const run = await runCleanup(emu, { tags: 'never-used=1' })

@@ -2,7 +2,6 @@
 // cleanup action's bundle) as the runner runs them, against the emulator under the fault.
 import { describe, expect, it } from '@jest/globals'
 import { SEED, TEST_CREDENTIALS, type Emulator } from '../../emulator/index.ts'
-import { runAction } from '../../harness/index.ts'
 import {
   baseInputs,
   calls,
@@ -10,25 +9,12 @@ import {
   emulatorFixture,
   errorAnnotations,
   handedImage,
+  runCleanup,
   runImageAction,
   until
 } from './support.ts'
 
 const start = emulatorFixture()
-
-function runCleanup(emu: Emulator, inputs: Record<string, string>) {
-  return runAction({
-    actionDir: 'cleanup',
-    timeoutMs: 60_000,
-    inputs: {
-      region: SEED.region,
-      endpoint: emu.url,
-      'secret-id': TEST_CREDENTIALS.secretId,
-      'secret-key': TEST_CREDENTIALS.secretKey,
-      ...inputs
-    }
-  })
-}
 
 /** The id of the image the run created, once the run has polled it and seen it listed. */
 async function polledImage(emu: Emulator): Promise<string> {

@@ -47,6 +47,21 @@ export function handedImage(run: ActionRun): string | undefined {
   return image?.imageId
 }
 
+/** The cleanup action against the emulator, signed in with the test keys. */
+export function runCleanup(emu: Emulator, inputs: Record<string, string>): Promise<ActionRun> {
+  return runAction({
+    actionDir: 'cleanup',
+    timeoutMs: 60_000,
+    inputs: {
+      region: SEED.region,
+      endpoint: emu.url,
+      'secret-id': TEST_CREDENTIALS.secretId,
+      'secret-key': TEST_CREDENTIALS.secretKey,
+      ...inputs
+    }
+  })
+}
+
 /** Inputs a typical release workflow passes, pointed at the emulator. */
 export function baseInputs(emu: Emulator, name = 'app-1.0.0'): Record<string, string> {
   return {

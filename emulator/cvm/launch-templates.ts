@@ -13,6 +13,7 @@ import {
   wrongType,
   type Params
 } from '../params.ts'
+import { findVisibleImage } from './find-image.ts'
 
 /** CreateLaunchTemplateVersion's documented limit: "每个实例启动模板最多创建30个版本". */
 export const MAX_TEMPLATE_VERSIONS = 30
@@ -282,19 +283,7 @@ export function createLaunchTemplateVersion(context: ActionContext): ActionResul
   const description = optionalString(params, 'LaunchTemplateVersionDescription') ?? ''
   const dryRun = optionalBoolean(params, 'DryRun') ?? false
   const imageId = optionalString(params, 'ImageId')
-  if (imageId !== undefined) {
-    const image = context.state.getImage(imageId)
-    if (
-      !image ||
-      image.region !== context.region ||
-      !context.state.isVisibleTo(image, context.accountId)
-    ) {
-      throw new ApiError(
-        'InvalidImageId.NotFound',
-        `The image \`${imageId}\` does not exist in ${context.region}.`
-      )
-    }
-  }
+  if (imageId !== undefined) findVisibleImage(context, imageId)
   if (template.versions.size >= MAX_TEMPLATE_VERSIONS) {
     throw new ApiError(
       'LimitExceeded.LaunchTemplateVersionQuota',
