@@ -13,6 +13,7 @@ import { evaluatePostIf } from './post-if.ts'
 import {
   baseEnvironment,
   evaluateDefaultExpression,
+  NO_MATRIX,
   resolveGithubContext,
   runnerEnvironment,
   type StepPaths
@@ -61,7 +62,7 @@ export async function runAction(options: RunActionOptions = {}): Promise<ActionR
   writeFileSync(paths.eventPath, JSON.stringify(github.event, null, 2))
 
   const inputs = resolveInputs(metadata.inputs, options.inputs ?? {}, text =>
-    evaluateDefaultExpression(text, github, paths)
+    evaluateDefaultExpression(text, github, paths, { ...NO_MATRIX, ...options.strategy })
   )
   const jobEnv: Record<string, string> = {
     ...baseEnvironment(),

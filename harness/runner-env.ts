@@ -1,4 +1,4 @@
-import type { GithubContext } from './types.ts'
+import type { GithubContext, StrategyContext } from './types.ts'
 
 const DEFAULT_SHA = 'ffac537e6cbbf934b08745a378932722df287a53'
 
@@ -119,14 +119,25 @@ export function baseEnvironment(source: NodeJS.ProcessEnv = process.env): Record
   return base
 }
 
+/** The runner's `strategy` context of a job without a matrix. */
+export const NO_MATRIX: StrategyContext = {
+  'job-index': 0,
+  'job-total': 1,
+  'max-parallel': 1,
+  'fail-fast': true
+}
+
 /**
- * Evaluates the `${{ github.* }}` / `${{ runner.* }}` expressions input defaults use (most often
- * `${{ github.token }}`). Anything else evaluates to '', as an unknown context property does.
+ * Evaluates the `${{ github.* }}` / `${{ runner.* }}` / `${{ strategy.* }}` expressions input
+ * defaults use (most often `${{ github.token }}`); the runner allows github, strategy, matrix, job
+ * and runner there (actions/runner, src/Runner.Worker/action_yaml.json, input-default-context).
+ * Anything else evaluates to '', as an unknown context property does.
  */
 export function evaluateDefaultExpression(
   text: string,
   github: GithubContext,
-  paths: StepPaths
+  paths: StepPaths,
+  strategy: StrategyContext = NO_MATRIX
 ): string {
   const env = runnerEnvironment(github, paths)
   const values: Record<string, string> = {
@@ -148,7 +159,11 @@ export function evaluateDefaultExpression(
     'github.workspace': paths.workspace,
     'runner.os': 'Linux',
     'runner.arch': 'X64',
-    'runner.temp': paths.runnerTemp
+    'runner.temp': paths.runnerTemp,
+    'strategy.job-index': String(strategy['job-index']),
+    'strategy.job-total': String(strategy['job-total']),
+    'strategy.max-parallel': String(strategy['max-parallel']),
+    'strategy.fail-fast': String(strategy['fail-fast'])
   }
   return text.replace(/\$\{\{\s*([^}]*?)\s*\}\}/g, (_match, expression: string) => {
     return values[expression.trim()] ?? ''

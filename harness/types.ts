@@ -25,6 +25,11 @@ export interface RunActionOptions {
   onOutput?: (chunk: string, stream: 'stdout' | 'stderr') => void
   /** Overrides for the `github` context the runner exposes. */
   githubContext?: Partial<GithubContext>
+  /**
+   * The `strategy` context: this job's place in its matrix. Default: a job without a matrix
+   * (index 0 of 1, max-parallel 1), as the runner gives it.
+   */
+  strategy?: Partial<StrategyContext>
   /** Makes GITHUB_STEP_SUMMARY a path that cannot be written (a directory), for every step. */
   unwritableSummary?: boolean
   /** Sets RUNNER_DEBUG=1, as re-running a job with debug logging does. */
@@ -48,6 +53,13 @@ export interface GithubContext {
   apiUrl: string
   /** The value of `${{ github.token }}` in input defaults. */
   token: string
+}
+
+export interface StrategyContext {
+  'job-index': number
+  'job-total': number
+  'max-parallel': number
+  'fail-fast': boolean
 }
 
 export interface WorkflowCommand {

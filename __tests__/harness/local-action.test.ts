@@ -62,7 +62,9 @@ function imageInputs(e: Emulator, name: string, instanceId: string): Record<stri
     'instance-id': instanceId,
     'image-name': name,
     'poll-interval-seconds': '0.2',
-    'cleanup-on-failure': 'true'
+    'cleanup-on-failure': 'true',
+    // local-action hands over an input default as written, `${{ strategy.* }}` unevaluated.
+    'create-slot': '0/1'
   }
 }
 

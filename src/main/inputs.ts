@@ -5,6 +5,7 @@ import { parsePublishSpec, type PublishSpec } from '../publish/inputs.ts'
 import { parseNumber, parseBoolean, refuseControlCharacters, type Env } from '../runner/inputs.ts'
 import { progressIntervalMs } from '../runner/progress.ts'
 import { CONNECTION_INPUT_NAMES, parseConnection, type Connection } from '../tencent/connection.ts'
+import { parseCreateSlot, type CreateSlot } from '../tencent/create-slot.ts'
 import { parseLifecycle, type Lifecycle } from './lifecycle.ts'
 
 /** Every input action.yml declares, in its order. A test keeps the two in step. */
@@ -23,6 +24,7 @@ export const INPUT_NAMES = [
   'provenance-tags',
   'image-family',
   'if-exists',
+  'create-slot',
   'wait',
   'wait-timeout-seconds',
   'poll-interval-seconds',
@@ -53,6 +55,8 @@ export interface Config extends Connection {
   progressIntervalMs: number
   publish: PublishSpec
   lifecycle: Lifecycle
+  /** This job's turn for CreateImage among the jobs of its matrix; undefined for none. */
+  createSlot: CreateSlot | undefined
 }
 
 export const DEFAULT_WAIT_TIMEOUT_SECONDS = 3600
@@ -87,7 +91,8 @@ export function parseInputs(raw: RawInputs, env: Env): Config {
         { min: 0.1, max: 300 }
       ),
     progressIntervalMs: progressIntervalMs(env),
-    lifecycle: parseLifecycle(get)
+    lifecycle: parseLifecycle(get),
+    createSlot: parseCreateSlot('create-slot', get('create-slot'))
   }
   const publish = parsePublishSpec(get, {
     ...config,

@@ -78,6 +78,7 @@ export class RunRecord implements SendWatch {
   private requestId = ''
   private replaced: string | undefined
   private pendingCreate: Claim | undefined
+  private createSent = false
   private pendingCopies: RegionClaim[] = []
   private ended: { outcome: RunOutcome; elapsedMs: number } | undefined
 
@@ -92,6 +93,7 @@ export class RunRecord implements SendWatch {
   // --- CreateImage (SendWatch) ---
 
   sending(claim: Claim): void {
+    this.createSent = true
     if (this.pendingCreate) return
     this.pendingCreate = claim
     save.pendingCreate(claim)
@@ -101,6 +103,11 @@ export class RunRecord implements SendWatch {
     if (!this.pendingCreate) return
     this.pendingCreate = undefined
     save.pendingCreate(undefined)
+  }
+
+  /** Whether CreateImage was ever sent: a step stopped before it made nothing. */
+  get sentCreate(): boolean {
+    return this.createSent
   }
 
   answered(requestId: string): void {

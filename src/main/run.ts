@@ -1,5 +1,5 @@
 // The only module that knows the order of the stages:
-// inputs -> config -> credentials -> an image of the same name (if-exists) -> create (or adopt)
+// inputs -> config -> the job's turn (create-slot) -> credentials -> an image of the same name (if-exists) -> create (or adopt)
 // -> wait -> copy -> share -> the outcome, decided once -> log, summary. A failure leaves
 // cleanup-on-failure to the post step (post.ts).
 import { createImage } from '../image/create.ts'
@@ -25,6 +25,7 @@ import { Transport } from '../tencent/client.ts'
 import { readMaskedInputs } from '../tencent/connection.ts'
 import { regionalClients } from '../tencent/regional-clients.ts'
 import type { RetryContext } from '../tencent/retry.ts'
+import { CREATES_PER_SECOND, CreateTurn, TURN_MS } from '../tencent/create-slot.ts'
 import { connect, loggedRetry, type Session } from '../tencent/session.ts'
 import { INPUT_NAMES, parseInputs, type Config } from './inputs.ts'
 import { RunRecord, markMainStep, recordInvalidInput, type RunOutcome } from './run-record.ts'
@@ -76,7 +77,9 @@ function failed(error: unknown, aborted: boolean, record: RunRecord, config: Con
     const state = record.imageState
     const where = record.imageId
       ? `Image ${record.imageId} was ${state === NOT_LISTED || !state ? IMAGE_STATE.creating : state}; Tencent Cloud goes on making it.`
-      : `CreateImage had not answered; if it reached Tencent Cloud, an image named '${config.image.name}' may still be made.`
+      : record.sentCreate
+        ? `CreateImage had not answered; if it reached Tencent Cloud, an image named '${config.image.name}' may still be made.`
+        : 'CreateImage was not sent: nothing was made.'
     return {
       kind: 'cancelled',
       failure: explain(new CancelledError(`Cancelled after ${elapsed}. ${where}`))
@@ -102,6 +105,7 @@ async function runStages(
     },
     record.tally
   )
+  const turn = await holdForTurn(config, deps, retry, record)
   const session = await connect(config, { env: deps.env, transport, retry })
   const { api } = session
   const { image: spec, lifecycle } = config
@@ -135,6 +139,7 @@ async function runStages(
     log.info(`Reusing image ${image.ImageId} ('${spec.name}'), which is ${state}.`)
     waitFromListing = true
   } else {
+    await turn?.beforeSend(signal)
     const claim = newClaim(spec.name, deps.clock.now(), existing.found, spec.tags)
     const created = await record.phases.time('Create', () =>
       group(spec.dryRun ? 'Dry run of CreateImage' : 'Create image', () =>
@@ -165,6 +170,36 @@ async function runStages(
   record.sourceReady()
   await publishStages(config, deps, { session, transport, retry }, imageId, record)
   return { kind: 'ready' }
+}
+
+/**
+ * With create-slot, the job holds back until a second before its CreateImage turn (sign-in and
+ * the look-up go in that second). A turn past wait-timeout-seconds is not taken.
+ */
+async function holdForTurn(
+  config: Config,
+  deps: StepDeps,
+  retry: RetryContext,
+  record: RunRecord
+): Promise<CreateTurn | undefined> {
+  const slot = config.createSlot
+  const turn = CreateTurn.plan(deps.clock, slot)
+  if (!slot || !turn) return undefined
+  const { place, cycleMs, sendAt } = turn.turn
+  const where = `create-slot ${slot.index}/${slot.jobs}: CreateImage's turn ${place + 1} of ${slot.jobs}`
+  if (sendAt >= retry.deadline) {
+    log.info(`${where} would come after wait-timeout-seconds; CreateImage goes without it.`)
+    return undefined
+  }
+  log.info(
+    `${where} comes in ${formatDuration(sendAt - deps.clock.now())} (one turn of ${TURN_MS} ms per job, as CreateImage allows ${CREATES_PER_SECOND} a second per account; a cycle of ${formatDuration(cycleMs)}).`
+  )
+  await record.phases.time(
+    'Turn',
+    () => turn.beforeLookUp(retry.signal),
+    () => `create-slot ${slot.index}/${slot.jobs}`
+  )
+  return turn
 }
 
 function dryRunEnd(config: Config, message: string): RunOutcome {
