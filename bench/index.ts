@@ -75,8 +75,8 @@ const copyPollingOptions: CopyPollingOptions = smoke
   : COPY_POLLING_DEFAULTS
 
 const matrixOptions: MatrixOptions = smoke
-  ? { sizes: [10], seeds: 1 }
-  : { sizes: [50, 100, 256], seeds: 5 }
+  ? { sizes: [12], seeds: 1, startSpreadsMs: [5_000] }
+  : { sizes: [50, 100, 256], seeds: 5, startSpreadsMs: [10_000, 30_000] }
 
 mkdirSync(WORK, { recursive: true })
 const startedAt = new Date()

@@ -13,7 +13,12 @@ export interface ParallelOptions {
   timeoutMs: number
 }
 
+/** How the processes are told their place: not at all, or as the jobs of one matrix. */
+export type ParallelVariant = "create-slot: ''" | 'matrix turns'
+export const PARALLEL_VARIANTS: readonly ParallelVariant[] = ["create-slot: ''", 'matrix turns']
+
 export interface ParallelRound {
+  variant: ParallelVariant
   processes: number
   succeeded: number
   /** Names with more than one image, and images beyond one per process. */
@@ -30,24 +35,39 @@ export interface ParallelRound {
   failures: string[]
 }
 
-export interface ParallelReport {
-  options: ParallelOptions
-  rounds: ParallelRound[]
+export interface ParallelSummary {
+  variant: ParallelVariant
   calls: Spread
   throttled: Spread
   p50Ms: Spread
   p95Ms: Spread
 }
 
-async function runRound(options: ParallelOptions, round: number): Promise<ParallelRound> {
+export interface ParallelReport {
+  options: ParallelOptions
+  rounds: ParallelRound[]
+  /** Per variant, across its rounds. */
+  summaries: ParallelSummary[]
+}
+
+async function runRound(
+  options: ParallelOptions,
+  round: number,
+  variant: ParallelVariant
+): Promise<ParallelRound> {
   const emu = await startEmulator({ createMs: options.createMs })
   try {
     const started = Date.now()
     const names = Array.from({ length: options.processes }, (_, i) => `bench-par-${round}-${i}`)
+    const jobs = options.processes
     const runs = await Promise.all(
-      names.map(name =>
+      names.map((name, i) =>
         runAction({
           timeoutMs: options.timeoutMs,
+          // As the jobs of one matrix: the default create-slot reads this context.
+          ...(variant === 'matrix turns'
+            ? { strategy: { 'job-index': i, 'job-total': jobs, 'max-parallel': jobs } }
+            : {}),
           inputs: {
             region: SEED.region,
             endpoint: emu.url,
@@ -55,7 +75,8 @@ async function runRound(options: ParallelOptions, round: number): Promise<Parall
             'secret-key': TEST_CREDENTIALS.secretKey,
             'instance-id': SEED.instances.running,
             'image-name': name,
-            'wait-timeout-seconds': String(Math.ceil(options.timeoutMs / 1000))
+            'wait-timeout-seconds': String(Math.ceil(options.timeoutMs / 1000)),
+            ...(variant === 'matrix turns' ? {} : { 'create-slot': '' })
           }
         })
       )
@@ -86,6 +107,7 @@ async function runRound(options: ParallelOptions, round: number): Promise<Parall
       throttledByAction[call.action] = (throttledByAction[call.action] ?? 0) + 1
     }
     return {
+      variant,
       processes: options.processes,
       succeeded: runs.length - failures.filter(f => f.startsWith('bench-par-')).length,
       duplicateImages: duplicates,
@@ -107,13 +129,20 @@ async function runRound(options: ParallelOptions, round: number): Promise<Parall
 
 export async function runParallel(options: ParallelOptions): Promise<ParallelReport> {
   const rounds: ParallelRound[] = []
-  for (let round = 0; round < options.rounds; round++) rounds.push(await runRound(options, round))
-  return {
-    options,
-    rounds,
-    calls: spread(rounds.map(r => r.calls)),
-    throttled: spread(rounds.map(r => r.throttled)),
-    p50Ms: spread(rounds.map(r => r.p50Ms)),
-    p95Ms: spread(rounds.map(r => r.p95Ms))
+  // Side by side: each round runs both ways, in alternating order.
+  for (let round = 0; round < options.rounds; round++) {
+    const order = round % 2 === 0 ? PARALLEL_VARIANTS : [...PARALLEL_VARIANTS].reverse()
+    for (const variant of order) rounds.push(await runRound(options, round, variant))
   }
+  const summaries = PARALLEL_VARIANTS.map(variant => {
+    const mine = rounds.filter(r => r.variant === variant)
+    return {
+      variant,
+      calls: spread(mine.map(r => r.calls)),
+      throttled: spread(mine.map(r => r.throttled)),
+      p50Ms: spread(mine.map(r => r.p50Ms)),
+      p95Ms: spread(mine.map(r => r.p95Ms))
+    }
+  })
+  return { options, rounds, summaries }
 }

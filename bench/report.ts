@@ -141,11 +141,12 @@ export function parallelSection(r: ParallelReport): string {
   return [
     '## 3. Parallel runs',
     '',
-    `${options.processes} processes of \`dist/index.js\` started together through the runner harness, per round, against one emulator with the documented rate limits (CreateImage 10/s, DescribeImages 40/s per account), one account, images ready ${options.createMs / 1000} s after CreateImage, default poll schedule; each process limited to ${options.timeoutMs / 1000} s. Time to finish is each process's own wall time, spawn to exit.`,
+    `${options.processes} processes of \`dist/index.js\` started together through the runner harness, per round, against one emulator with the documented rate limits (CreateImage 10/s, DescribeImages 40/s per account), one account, images ready ${options.createMs / 1000} s after CreateImage, default poll schedule; each process limited to ${options.timeoutMs / 1000} s. Each round runs twice, in alternating order: with \`create-slot: ''\` (no turns), and as the jobs of one matrix (the \`strategy\` context gives each process its place, which the default \`create-slot\` reads). Time to finish is each process's own wall time, spawn to exit; on this 2-core machine the ${options.processes} processes also compete for the CPU.`,
     '',
     table(
       [
         'Round',
+        'Variant',
         'succeeded',
         'duplicate images',
         'API calls',
@@ -158,7 +159,8 @@ export function parallelSection(r: ParallelReport): string {
         'round s'
       ],
       r.rounds.map((round, i) => [
-        i + 1,
+        Math.floor(i / 2) + 1,
+        round.variant,
         `${round.succeeded}/${round.processes}`,
         round.duplicateImages,
         round.calls,
@@ -175,17 +177,21 @@ export function parallelSection(r: ParallelReport): string {
     ),
     '',
     table(
-      ['Across rounds', 'min', 'median', 'max'],
-      [
-        ['API calls', ...three(r.calls, ms)],
-        ['throttled calls', ...three(r.throttled, ms)],
-        ['p50 time to finish, s', ...three(r.p50Ms, sec)],
-        ['p95 time to finish, s', ...three(r.p95Ms, sec)]
-      ]
+      ['Across rounds', 'Variant', 'min', 'median', 'max'],
+      r.summaries.flatMap(v => [
+        ['API calls', v.variant, ...three(v.calls, ms)],
+        ['throttled calls', v.variant, ...three(v.throttled, ms)],
+        ['p50 time to finish, s', v.variant, ...three(v.p50Ms, sec)],
+        ['p95 time to finish, s', v.variant, ...three(v.p95Ms, sec)]
+      ])
     ),
     ...r.rounds.flatMap((round, i) =>
       round.failures.length
-        ? ['', `Round ${i + 1} failures:`, ...round.failures.map(f => `- ${f}`)]
+        ? [
+            '',
+            `Round ${Math.floor(i / 2) + 1} (${round.variant}) failures:`,
+            ...round.failures.map(f => `- ${f}`)
+          ]
         : []
     )
   ].join('\n')
@@ -283,7 +289,34 @@ export function matrixSection(r: MatrixReport): string {
         c.failed,
         c.duplicates
       ])
-    )
+    ),
+    ...(r.spreadCases.length
+      ? [
+          '',
+          `When the jobs do not start together (information, not a target): the largest matrix again, its jobs starting at random over a longer span (a runner pool filling up, a plan's limit on concurrent jobs). Turns cost time there, as a job whose turn has passed waits for the next cycle; without turns the jobs are spread already.`,
+          '',
+          table(
+            [
+              'Jobs',
+              'start spread s',
+              'Variant',
+              'calls per image',
+              'throttled per job',
+              'p50 s',
+              'p95 s'
+            ],
+            r.spreadCases.map(c => [
+              c.jobs,
+              c.startSpreadMs / 1000,
+              c.variant,
+              three(c.callsPerImage, v => v.toFixed(2)).join(' / '),
+              three(c.throttledPerJob, v => v.toFixed(2)).join(' / '),
+              sec(c.p50Ms.median),
+              three(c.p95Ms, sec).join(' / ')
+            ])
+          )
+        ]
+      : [])
   ].join('\n')
 }
 

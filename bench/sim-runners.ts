@@ -11,6 +11,7 @@ import { newClaim } from '../src/image/ownership.ts'
 import { defaultSchedule } from '../src/image/schedule.ts'
 import type { ImageSpec } from '../src/image/spec.ts'
 import { waitForImage } from '../src/image/wait.ts'
+import { CreateTurn } from '../src/tencent/create-slot.ts'
 import { DEFAULT_POLL_INTERVAL_SECONDS } from '../src/main/inputs.ts'
 import type { Random } from '../src/runner/clock.ts'
 import type { ApiClient } from '../src/tencent/client.ts'
@@ -45,6 +46,8 @@ export interface Variant {
    * backoff from before it read the message: the code as it was, for the "before" figures.
    */
   readableAnswers: boolean
+  /** Whether each job takes its CreateImage turn from its place in the matrix (create-slot). */
+  turns?: boolean
 }
 
 export interface SimResult {
@@ -152,8 +155,9 @@ function admit(
 
 /** One matrix: every job looks its name up, claims it, sends CreateImage and waits. */
 export async function simulateMatrix(options: SimOptions, variant: Variant): Promise<SimResult> {
-  const clock = new EventClock()
   const random = seededRandom(options.seed + options.jobs)
+  // The matrix starts at a random moment of the wall clock, so of the turns' cycle too.
+  const clock = new EventClock(1_800_000_000_000 + Math.floor(random() * 3_600_000))
   const limiter = new RateLimiter(undefined)
   const images = new Map<string, Record_>()
   const tally: { action: string; throttled: boolean }[] = []
@@ -176,9 +180,13 @@ export async function simulateMatrix(options: SimOptions, variant: Variant): Pro
     }
     const ctx = variant.context({ clock, random, deadline: clock.now() + 600_000 })
     try {
+      // As src/main/run.ts: hold back until the turn's look-up, then send in the turn.
+      const turn = variant.turns ? CreateTurn.plan(clock, { index, jobs: options.jobs }) : undefined
+      await turn?.beforeLookUp()
       const existing = await handleExisting(api, spec, 'fail', { ...ctx, log: quiet, pollMs: 0 })
       const claim = newClaim(spec.name, clock.now(), existing.found, spec.tags)
       const watch = { sending: quiet, settled: quiet }
+      await turn?.beforeSend()
       const created = await createImage(api, spec, claim, { ...ctx, log: quiet, watch })
       if (created.kind === 'dry-run') return undefined
       const since = clock.now()

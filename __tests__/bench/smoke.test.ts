@@ -42,6 +42,7 @@ describe('npm run bench -- --smoke', () => {
         '## 2. Polling economy',
         '## 3. Parallel runs',
         '## 4. Simulated matrices',
+        'When the jobs do not start together',
         '## Notes'
       ]) {
         expect(report).toContain(heading)
@@ -53,10 +54,10 @@ describe('npm run bench -- --smoke', () => {
       for (const waiter of ['this action', 'Packer', 'Terraform', 'AWS CLI waiter']) {
         expect(report).toContain(`| ${waiter} |`)
       }
-      expect(report).toContain('| 3 parallel runs all succeed (every round) | 3/3 | yes |')
+      expect(report).toContain('| 3 parallel runs all succeed (every round) | 3/3, 3/3 | yes |')
       expect(report).toContain('| No duplicate image | 0 duplicate(s) | yes |')
       expect(report).toContain(
-        '| 10 simulated jobs: all succeed, no duplicate image | 0 failed, 0 duplicate(s) | yes |'
+        '| 12 simulated jobs: all succeed, no duplicate image | 0 failed, 0 duplicate(s) | yes |'
       )
       expect(report).toContain(
         'holds no unused Tencent Cloud service client | clients: cvm | yes |'
