@@ -217,6 +217,30 @@ describe('re-runs with copy-to-regions', () => {
     expect(calls(e, 'SyncImages').at(-1)?.code).toBe('InvalidImageName.Duplicate')
     expect(again.annotations.find(a => a.level === 'error')?.message).toMatch(/ap-shanghai/)
   })
+
+  it('if-exists: replace fails clearly on an earlier copy that stays SYNCING, deleting it not', async () => {
+    emu = await emulator({ createMs: 200 })
+    const e = emu
+    const busy = e.state.addImage({ name: 'app-2.0.0', region: 'ap-shanghai', state: 'SYNCING' })
+    const run = await runImageAction(
+      copying(e, {
+        'if-exists': 'replace',
+        'wait-timeout-seconds': '4',
+        'poll-interval-seconds': '0.5'
+      })
+    )
+    expect(run.exitCode).toBe(1)
+    const error = run.annotations.find(a => a.level === 'error')!
+    expect(error.title).toBe('Cannot replace a copy yet')
+    expect(error.message).toMatch(
+      new RegExp(
+        `^ap-shanghai: image ${busy.ImageId} \\('app-2\\.0\\.0'\\) is still SYNCING after [\\d.]+s`
+      )
+    )
+    expect(calls(e, 'DeleteImages')).toHaveLength(0)
+    expect(calls(e, 'SyncImages')).toHaveLength(0)
+    expect(e.state.getImage(busy.ImageId)?.ImageState).toBe('SYNCING')
+  })
 })
 
 describe('a reused image whose later stages fail', () => {

@@ -120,3 +120,25 @@ export async function unshareAndDelete(
   }
   await deleteImages(api, [imageId], deleteSnapshots, ctx)
 }
+
+/**
+ * if-exists: replace. Waits while the image is busy (within `ctx.until`), then unshares and
+ * deletes it. Returns whether it deleted anything (the image may have gone meanwhile); throws
+ * what `stillBusy` makes of a state that outlasted the wait, having deleted nothing.
+ */
+export async function deleteWhenIdle(
+  api: ApiClient,
+  image: Image,
+  deleteSnapshots: (idle: Image) => boolean,
+  stillBusy: (state: string, waitedMs: number) => Error,
+  ctx: IdleContext
+): Promise<boolean> {
+  const since = ctx.clock.now()
+  const idle = isBusy(image.ImageState) ? await waitUntilIdle(api, image.ImageId ?? '', ctx) : image
+  if (!idle) return false
+  if (isBusy(idle.ImageState)) {
+    throw stillBusy(idle.ImageState ?? '', ctx.clock.now() - since)
+  }
+  await unshareAndDelete(api, idle, deleteSnapshots(idle), ctx)
+  return true
+}

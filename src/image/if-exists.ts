@@ -7,11 +7,11 @@ import { ActionFailure } from '../runner/failure.ts'
 import { formatDuration } from '../runner/format.ts'
 import type { ApiClient } from '../tencent/client.ts'
 import type { RetryContext } from '../tencent/retry.ts'
-import { unshareAndDelete, waitUntilIdle } from './delete.ts'
+import { deleteWhenIdle } from './delete.ts'
 import { createdAt, findImagesByExactName } from './lookup.ts'
 import { PROVENANCE_KEYS, tagValue } from './provenance.ts'
 import type { ImageSpec } from './spec.ts'
-import { isBusy, isFailed } from './states.ts'
+import { isFailed } from './states.ts'
 
 export const IF_EXISTS = ['fail', 'reuse', 'replace'] as const
 export type IfExists = (typeof IF_EXISTS)[number]
@@ -78,20 +78,18 @@ export async function handleExisting(
     return { outcome: { kind: 'reuse', image }, found }
   }
 
-  const since = ctx.clock.now()
-  const idle = isBusy(image.ImageState)
-    ? await waitUntilIdle(api, id, { ...ctx, until: ctx.deadline })
-    : image
-  if (idle && isBusy(idle.ImageState)) {
-    throw new ActionFailure(
-      'Cannot replace the image yet',
-      `Image ${id} ('${spec.name}') is still ${idle.ImageState} after ${formatDuration(ctx.clock.now() - since)}, and Tencent Cloud refuses to delete an image until that ends. Nothing was deleted or created. Run again later, raise wait-timeout-seconds, or choose another image-name.`
-    )
-  }
-  if (idle) {
-    await unshareAndDelete(api, idle, snapshotsAreDisposable(idle, spec, ctx.repository), ctx)
-    ctx.log(`Deleted image ${id} to replace it.`)
-  }
+  const deleted = await deleteWhenIdle(
+    api,
+    image,
+    idle => snapshotsAreDisposable(idle, spec, ctx.repository),
+    (busy, waitedMs) =>
+      new ActionFailure(
+        'Cannot replace the image yet',
+        `Image ${id} ('${spec.name}') is still ${busy} after ${formatDuration(waitedMs)}, and Tencent Cloud refuses to delete an image until that ends. Nothing was deleted or created. Run again later, raise wait-timeout-seconds, or choose another image-name.`
+      ),
+    { ...ctx, until: ctx.deadline }
+  )
+  if (deleted) ctx.log(`Deleted image ${id} to replace it.`)
   return { outcome: { kind: 'replaced', imageId: id }, found }
 }
 

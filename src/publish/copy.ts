@@ -4,12 +4,12 @@ import type {
   Image,
   SyncImagesResponse
 } from 'tencentcloud-sdk-nodejs-cvm/tencentcloud/services/cvm/v20170312/cvm_models.js'
-import { unshareAndDelete, waitUntilIdle } from '../image/delete.ts'
+import { deleteWhenIdle } from '../image/delete.ts'
 import type { IfExists } from '../image/if-exists.ts'
 import { findImagesByExactName } from '../image/lookup.ts'
 import { findOurs, newClaim, type Claim } from '../image/ownership.ts'
 import type { PollSchedule } from '../image/schedule.ts'
-import { IMAGE_STATE, isBusy, isFailed, isReady } from '../image/states.ts'
+import { IMAGE_STATE, isFailed, isReady } from '../image/states.ts'
 import { waitForImage, type WaitProgress } from '../image/wait.ts'
 import { CancelledError } from '../runner/clock.ts'
 import { ActionFailure } from '../runner/failure.ts'
@@ -159,18 +159,18 @@ async function handleEarlierCopies(
       ctx.log(`${copy.region}: reusing ${id}, an earlier copy of '${source.name}' (${state}).`)
       continue
     }
-    const since = ctx.clock.now()
-    const idle = isBusy(earlier.ImageState)
-      ? await waitUntilIdle(api, id, { ...ctx, until: ctx.deadline })
-      : earlier
-    if (idle && isBusy(idle.ImageState)) {
-      throw new ActionFailure(
-        'Cannot replace a copy yet',
-        `${copy.region}: image ${id} ('${source.name}') is still ${idle.ImageState} after ${formatDuration(ctx.clock.now() - since)}, and Tencent Cloud refuses to delete an image until that ends. Run again later or raise wait-timeout-seconds.`
-      )
-    }
-    if (idle) {
-      await unshareAndDelete(api, idle, true, ctx)
+    const deleted = await deleteWhenIdle(
+      api,
+      earlier,
+      () => true,
+      (busy, waitedMs) =>
+        new ActionFailure(
+          'Cannot replace a copy yet',
+          `${copy.region}: image ${id} ('${source.name}') is still ${busy} after ${formatDuration(waitedMs)}, and Tencent Cloud refuses to delete an image until that ends. Run again later or raise wait-timeout-seconds.`
+        ),
+      { ...ctx, until: ctx.deadline }
+    )
+    if (deleted) {
       ctx.log(`${copy.region}: deleted ${id}, an earlier copy of '${source.name}', to copy again.`)
     }
   }

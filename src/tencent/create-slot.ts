@@ -8,6 +8,7 @@
 // just before. BENCHMARKS.md measures it on simulated matrices and on real processes.
 import { CancelledError, type Clock } from '../runner/clock.ts'
 import { InputError } from '../runner/inputs.ts'
+import { DOCUMENTED_LIMITS } from './throttle.ts'
 
 export interface CreateSlot {
   /** This job's place, 0-based; taken modulo `jobs`. */
@@ -17,13 +18,13 @@ export interface CreateSlot {
 }
 
 /** CreateImage's documented limit per second and account. */
-export const CREATES_PER_SECOND = 10
+export const CREATES_PER_SECOND = DOCUMENTED_LIMITS['CreateImage']!
 /**
  * One turn: a tenth of a second and 5 ms, so that ten turns in a row span more than the API's
  * one-second window even when one request travels 25 ms faster than another, or one runner's
  * clock is that far off. A wider turn costs time: 256 jobs take 256 turns (BENCHMARKS.md).
  */
-export const TURN_MS = 105
+export const TURN_MS = 1000 / CREATES_PER_SECOND + 5
 /** Sign-in and the look-up of the name start this long before the turn. */
 export const LEAD_MS = 1000
 /** Beyond this the cycle (jobs x 110 ms) would hold a job back for minutes. */
