@@ -37,6 +37,13 @@ function copyInputs(emu: Emulator, more: Record<string, string> = {}): Record<st
 const sorted = (tags: { Key: string; Value: string }[]) =>
   [...tags].sort((a, b) => a.Key.localeCompare(b.Key))
 
+/** The job summary's "Tags and family" cell of a region's row. */
+function labelCell(run: ActionRun, region: string): string | undefined {
+  const row = new RegExp(`<tr><td>${region}( \\(source\\))?</td>(.*?)</tr>`).exec(run.summary)
+  const cells = [...(row?.[2] ?? '').matchAll(/<td>(.*?)<\/td>/g)].map(m => m[1])
+  return cells[3]
+}
+
 describe('copies carry the tags and the family of the source', () => {
   it('tags every copy with the user and provenance tags, at most 10 a call, and sets the family', async () => {
     const emu = await start({ syncMs: 300 })
@@ -75,6 +82,10 @@ describe('copies carry the tags and the family of the source', () => {
         c.params.ImageFamily
       ])
     ).toEqual(COPIES.map(region => [region, out[region], 'app-base']))
+    expect(run.summary).toContain('<th>Tags and family</th>')
+    for (const region of [SEED.region, ...COPIES]) {
+      expect(labelCell(run, region)).toBe(`${source.Tags.length} tags, family app-base`)
+    }
   })
 
   it('tags the copies that became ready when another region fails, so cleanup by tags finds them', async () => {
@@ -97,6 +108,8 @@ describe('copies carry the tags and the family of the source', () => {
       [`qcs::cvm:ap-shanghai:uin/${SEED.accountId}:image/${out['ap-shanghai']}`]
     ])
     expect(run.stdout).toContain(`Tagged ap-shanghai ${out['ap-shanghai']}`)
+    expect(labelCell(run, 'ap-shanghai')).toBe(`${source.Tags.length} tags, family app-base`)
+    expect(labelCell(run, 'ap-beijing')).toBe('not tagged, no family')
   })
 
   it('the cleanup action selecting by tags finds the copy in each region', async () => {
@@ -205,6 +218,7 @@ describe('copies carry the tags and the family of the source', () => {
     expect(annotation!.message).toContain('tag:TagResources')
     expect(annotation!.message).toContain('Nothing was shared.')
     expect(calls(emu, 'ModifyImageSharePermission')).toEqual([])
+    for (const region of COPIES) expect(labelCell(run, region)).toBe('not tagged, no family')
     expect(run.post?.exitCode).toBe(0)
     for (const id of Object.values(out)) expect(emu.state.getImage(id)).toBeUndefined()
   })

@@ -125,7 +125,7 @@ describe('copy and share', () => {
     for (const region of ['ap-shanghai', 'ap-beijing', 'ap-singapore']) {
       expect(run.summary).toMatch(
         new RegExp(
-          `<td>${region}</td><td>${out[region]}</td><td>NORMAL</td><td>[\\d.]+s</td><td>${accountA}, ${accountB}</td>`
+          `<td>${region}</td><td>${out[region]}</td><td>NORMAL</td><td>[\\d.]+s</td><td>5 tags</td><td>${accountA}, ${accountB}</td>`
         )
       )
     }

@@ -52,12 +52,33 @@ describe('imagesOutput', () => {
 describe('the summary rows', () => {
   it('has one row per region: image, state, time taken, accounts shared with', () => {
     expect(regionRows(example(), { imageId: 'img-src00001', state: 'NORMAL' })).toEqual([
-      ['ap-guangzhou (source)', 'img-src00001', 'NORMAL', '1m 30s', '100000000002'],
-      ['ap-shanghai', 'img-sh000001', 'NORMAL', '1m 1s', '100000000002'],
-      ['ap-beijing', 'img-bj000001', 'SYNCING (40%)', '3s', '—'],
-      ['ap-nowhere', '—', 'not copied', '—', '—']
+      ['ap-guangzhou (source)', 'img-src00001', 'NORMAL', '1m 30s', '—', '100000000002'],
+      ['ap-shanghai', 'img-sh000001', 'NORMAL', '1m 1s', '—', '100000000002'],
+      ['ap-beijing', 'img-bj000001', 'SYNCING (40%)', '3s', '—', '—'],
+      ['ap-nowhere', '—', 'not copied', '—', '—', '—']
     ])
     expect(shareNotes(example())).toEqual(['Accounts to share with: 100000000002'])
+  })
+
+  it('says which copies carry the source tags and family, once the copies were tagged', () => {
+    const published = example()
+    published.labels = { tags: 3, family: 'web' }
+    const [shanghai, beijing] = published.copies
+    Object.assign(shanghai!, { tagged: true, family: 'web' })
+    Object.assign(beijing!, { state: 'CREATEFAILED' })
+    const labels = (p: typeof published) =>
+      regionRows(p, { imageId: 'img-src00001', state: 'NORMAL' }).map(row => row[4])
+    expect(labels(published)).toEqual([
+      '3 tags, family web',
+      '3 tags, family web',
+      'not tagged, no family',
+      '—'
+    ])
+    Object.assign(shanghai!, { reused: true })
+    published.labels = { tags: 1, family: '' }
+    expect(labels(published)).toEqual(['1 tag', 'as found', 'not tagged', '—'])
+    published.labels = { tags: 0, family: '' }
+    expect(labels(published)).toEqual(['—', 'as found', '—', '—'])
   })
 
   it('has no rows when nothing was asked, or there is no image', () => {

@@ -308,6 +308,7 @@ async function publishStages(
       tags: config.image.tags,
       family: record.imageFamily ?? config.image.family ?? ''
     }
+    published.labels = { tags: labels.tags.length, family: labels.family }
     const services = tagServices(
       { tag: config.publish.tagEndpoint, sts: config.stsEndpoint },
       config.region,

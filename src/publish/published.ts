@@ -22,6 +22,8 @@ export interface CopyRecord {
   timedOut?: boolean
   /** Its image family as last seen; SyncImages does not carry the source's over. */
   family?: string
+  /** This run gave it the source's tags (TagResources answered for it). */
+  tagged?: boolean
 }
 
 export interface ShareRecord {
@@ -42,6 +44,8 @@ export interface Published {
   shares: ShareRecord[]
   /** Accounts the API refused, with its reason. */
   failedAccounts: { accountId: string; reason: string }[]
+  /** What the source carries and its copies are given: set when the copies are tagged. */
+  labels?: { tags: number; family: string }
 }
 
 export function newPublished(

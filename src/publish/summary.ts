@@ -3,7 +3,14 @@ import { IMAGE_STATE } from '../image/states.ts'
 import { NOT_COPIED, type Published } from './published.ts'
 import { formatDuration } from '../runner/format.ts'
 
-export const REGION_HEADINGS = ['Region', 'Image ID', 'State', 'Time taken', 'Shared with']
+export const REGION_HEADINGS = [
+  'Region',
+  'Image ID',
+  'State',
+  'Time taken',
+  'Tags and family',
+  'Shared with'
+]
 
 export interface SourceFacts {
   imageId?: string
@@ -25,6 +32,7 @@ export function regionRows(published: Published, source: SourceFacts): string[][
       source.imageId ?? '—',
       source.state ?? '—',
       time(published.sourceElapsedMs),
+      labelsOf(published.labels, true, published.labels?.family),
       sharedWith(source.imageId)
     ]
   ]
@@ -40,10 +48,36 @@ export function regionRows(published: Published, source: SourceFacts): string[][
       copy.imageId ?? '—',
       copy.adopted ? `${state} (adopted after a lost SyncImages answer)` : state,
       time(copy.elapsedMs),
+      !copy.imageId
+        ? '—'
+        : copy.reused
+          ? 'as found'
+          : labelsOf(published.labels, copy.tagged, copy.family),
       copy.imageId ? sharedWith(copy.imageId) : '—'
     ])
   }
   return rows
+}
+
+/**
+ * What an image carries of the source's tags and family, against what it should: '3 tags, family
+ * web' or 'not tagged, no family'; '—' when there is nothing to carry, or the copies were never
+ * tagged (the run stopped before).
+ */
+function labelsOf(
+  wanted: Published['labels'],
+  tagged: boolean | undefined,
+  family: string | undefined
+): string {
+  if (!wanted) return '—'
+  const parts: string[] = []
+  if (wanted.tags > 0) {
+    parts.push(tagged ? `${wanted.tags} tag${wanted.tags === 1 ? '' : 's'}` : 'not tagged')
+  }
+  if (wanted.family !== '') {
+    parts.push(family === wanted.family ? `family ${wanted.family}` : 'no family')
+  }
+  return parts.length ? parts.join(', ') : '—'
 }
 
 /** Lines under the table: which accounts were asked for, and which the API refused. */

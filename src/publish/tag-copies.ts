@@ -102,6 +102,7 @@ async function tagAll(
         )
       }
     }
+    for (const copy of batch) copy.tagged = true
   }
   ctx.log(
     `Tagged ${list(copies)} with ${tags.length} tag${tags.length === 1 ? '' : 's'}, as the source.`
