@@ -59,6 +59,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     imageQuota: options.imageQuota ?? DEFAULT_IMAGE_QUOTA,
     failSyncRegions: options.failSyncRegions ?? [],
     syncSourceMs: options.syncSourceMs,
+    syncPlateauMs: options.syncPlateauMs,
     subAccountIds: [SEED.subAccountId]
   })
   seedState(state)

@@ -47,6 +47,7 @@ export interface StateConfig {
   imageQuota: number
   failSyncRegions: string[]
   syncSourceMs?: number
+  syncPlateauMs?: number
   /** UINs of sub-accounts and collaborators: they exist but cannot be shared with. */
   subAccountIds?: string[]
 }
@@ -66,6 +67,8 @@ export class EmulatorState {
   syncMs: number
   /** How long the source of a SyncImages stays SYNCING (undefined: syncMs). */
   syncSourceMs: number | undefined
+  /** The last part of syncMs in which a copy's SyncPercent holds at 99. */
+  syncPlateauMs: number
   /** Tag keys the account has created (through images or the Tag service), by account. */
   private readonly tagKeys = new Map<string, Set<string>>()
   private readonly imageStore = new Map<string, ImageRecord>()
@@ -81,6 +84,7 @@ export class EmulatorState {
     this.defaultQuota = config.imageQuota
     this.failSyncRegions = new Set(config.failSyncRegions)
     this.syncSourceMs = config.syncSourceMs
+    this.syncPlateauMs = config.syncPlateauMs ?? 0
     this.subAccountIds = new Set(config.subAccountIds ?? [])
   }
 
@@ -171,10 +175,18 @@ export class EmulatorState {
     this.imageStore.delete(imageId)
   }
 
-  /** Moves the image to finalState after durationMs (SYNCING images report SyncPercent meanwhile). */
-  scheduleTransition(image: ImageRecord, durationMs: number, finalState: ImageState): void {
+  /**
+   * Moves the image to finalState after durationMs (SYNCING images report SyncPercent meanwhile,
+   * held at 99 for the last plateauMs).
+   */
+  scheduleTransition(
+    image: ImageRecord,
+    durationMs: number,
+    finalState: ImageState,
+    plateauMs = 0
+  ): void {
     const startedAtMs = Date.now()
-    image.transition = { startedAtMs, endsAtMs: startedAtMs + durationMs, finalState }
+    image.transition = { startedAtMs, endsAtMs: startedAtMs + durationMs, finalState, plateauMs }
     this.refresh(image)
   }
 
@@ -228,7 +240,11 @@ export class EmulatorState {
       return
     }
     if (image.ImageState === 'SYNCING') {
-      const span = Math.max(1, transition.endsAtMs - transition.startedAtMs)
+      const plateau = Math.min(
+        transition.plateauMs ?? 0,
+        transition.endsAtMs - transition.startedAtMs
+      )
+      const span = Math.max(1, transition.endsAtMs - transition.startedAtMs - plateau)
       image.SyncPercent = Math.min(99, Math.floor(((now - transition.startedAtMs) / span) * 100))
     }
   }

@@ -56,6 +56,8 @@ export interface EmulatorOptions {
   failSyncRegions?: string[]
   /** How long the source of a SyncImages stays SYNCING; syncMs when left out. */
   syncSourceMs?: number
+  /** The last part of syncMs in which a copy's SyncPercent holds at 99 (default 0). */
+  syncPlateauMs?: number
 }
 
 export type ImageState =
@@ -79,6 +81,8 @@ export interface ImageTransition {
   startedAtMs: number
   endsAtMs: number
   finalState: ImageState
+  /** The last part of the transition that SyncPercent holds at 99. */
+  plateauMs?: number
 }
 
 /** An image as stored: the API's Image fields plus who owns it and who may see it. */

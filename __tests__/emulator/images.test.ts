@@ -157,6 +157,22 @@ describe('SyncImages', () => {
     expect(done).toMatchObject({ ImageName: 'app-base-2025', SyncPercent: 100 })
   })
 
+  it('holds a copy at 99% for syncPlateauMs before NORMAL', async () => {
+    emu = await emulator({ syncMs: 600, syncPlateauMs: 400 })
+    const { ImageSet } = await cvmClient(emu).SyncImages({
+      ImageIds: [SEED.images.own],
+      DestinationRegions: ['ap-shanghai'],
+      ImageSetRequired: true
+    })
+    const shanghai = cvmClient(emu, undefined, 'ap-shanghai')
+    const copyId = ImageSet![0]!.ImageId
+    await sleep(250)
+    const held = (await shanghai.DescribeImages({ ImageIds: [copyId] })).ImageSet![0]!
+    expect(held).toMatchObject({ ImageState: 'SYNCING', SyncPercent: 99 })
+    const done = await waitForState(shanghai, copyId, 'NORMAL')
+    expect(done.SyncPercent).toBe(100)
+  })
+
   it('answers no ImageSet unless asked, and can be made to fail in a region', async () => {
     emu = await emulator({ syncMs: 50, failSyncRegions: ['ap-singapore'] })
     const answer = await cvmClient(emu).SyncImages({

@@ -147,7 +147,7 @@ export function syncImages(context: ActionContext): ActionResult {
       snapshotSet: source.SnapshotSet.map(snapshot => ({ ...snapshot }))
     })
     const finalState = state.failSyncRegions.has(region) ? 'CREATEFAILED' : 'NORMAL'
-    state.scheduleTransition(copy, state.syncMs, finalState)
+    state.scheduleTransition(copy, state.syncMs, finalState, state.syncPlateauMs)
     return { ImageId: copy.ImageId, Region: region }
   })
   // The source is busy while it is copied (Terraform waits for it to be NORMAL again).
