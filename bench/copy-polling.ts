@@ -121,7 +121,7 @@ export function copyPollingSection(options: CopyPollingOptions, cases: CopyCase[
   return [
     '## 5. Copy polling',
     '',
-    `Polls of one copy in its region until the first poll at or after it turns NORMAL, ${options.trials.toLocaleString('en-US')} trials per case (copy times drawn within ±${options.spreadFraction * 100}% of nominal; the same draws for both ways; seed ${options.seed}). Progress is uneven: the rate changes at random every 30 s (0.5x to 1.5x), and the copy stalls at 99% for up to a tenth of its time. "By SyncPercent" is \`progressPause\` of \`src/image/sync-progress.ts\`: the schedule until five points of progress predict an end, then half the time left to it (3 s to 60 s apart, or the schedule's own pause when that is shorter or longer), then a geometric back-off once the predicted end has passed.`,
+    `Polls of one copy in its region until the first poll at or after it turns NORMAL, ${options.trials.toLocaleString('en-US')} trials per case (copy times drawn within ±${options.spreadFraction * 100}% of nominal; the same draws for both ways; seed ${options.seed}). Progress is uneven: the rate changes at random every 30 s (0.5x to 1.5x), and the copy stalls at 99% for up to a tenth of its time. "By SyncPercent" is \`progressPause\` of \`src/image/sync-progress.ts\`: the schedule until five points of progress predict an end, then half the time left to it (3 s to 60 s apart, or the schedule's own pause when that is shorter or longer), then a geometric back-off once the predicted end has passed; at 99% at most 5 s apart.`,
     '',
     '| Copy | Waiting | mean delay | median delay | mean polls | median polls |',
     '| --- | --- | --- | --- | --- | --- |',

@@ -85,6 +85,20 @@ export function writeNotes(r: Omit<BenchResults, 'notes'>): string[] {
     )
   }
   notes.push(...matrixNotes(r.matrices))
+  const copyFigures = r.copies.options.copyTimesMs.flatMap(copyMs => {
+    const before = r.copies.cases.find(c => c.copyMs === copyMs && c.waiter === 'schedule')
+    const now = r.copies.cases.find(c => c.copyMs === copyMs && c.waiter === 'SyncPercent')
+    return before && now
+      ? [
+          `${creationLabel(copyMs)}: ${now.calls.mean.toFixed(1)} polls instead of ${before.calls.mean.toFixed(1)}, mean delay ${s(now.delayMs.mean)} instead of ${s(before.delayMs.mean)}`
+        ]
+      : []
+  })
+  if (copyFigures.length) {
+    notes.push(
+      `Copy polling by SyncPercent against the schedule alone, side by side: ${copyFigures.join('; ')}. At 99% a copy can sit a while, and the rate then only says that each point takes as long as the others (18 s for a 30-minute copy): polls there come at most 5 s apart, which keeps a long copy's delay below the schedule's for a few more polls.`
+    )
+  }
   if (r.smoke) notes.push('This was a smoke run; its figures are not measurements.')
   return notes
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import {
   PROGRESS_CEILING_MS,
+  LAST_PERCENT_PAUSE_MS,
   PROGRESS_FLOOR_MS,
   predictEnd,
   progressPause,
@@ -50,6 +51,16 @@ describe('progressPause', () => {
     expect(progressPause(samples, t0 + 539_000, 200)).toBe(500)
     expect(progressPause(samples, t0 + 539_900, 200)).toBe(200)
     expect(progressPause(samples, t0 + 538_000, 8_000)).toBe(PROGRESS_FLOOR_MS)
+  })
+
+  it('at 99% polls every 5 s at most, however far the end seems', () => {
+    // 80 points in 24 min: 18 s a point, so the end seems 9 s off and 99% would be polled every 9 s.
+    const samples = [at(0, 19), at(1_440, 99)]
+    expect(progressPause(samples, t0 + 1_440_000, 8_000)).toBe(LAST_PERCENT_PAUSE_MS)
+    expect(progressPause([at(0, 18), at(1_440, 98)], t0 + 1_440_000, 8_000)).toBe(18_000)
+    // Overdue at 99%: the back-off stops at the same 5 s; a quicker schedule is kept.
+    expect(progressPause(samples, t0 + 1_500_000, 8_000)).toBe(LAST_PERCENT_PAUSE_MS)
+    expect(progressPause(samples, t0 + 1_442_000, 1_000)).toBe(1_000)
   })
 
   it('backs off once the end has passed, up to the schedule pause', () => {

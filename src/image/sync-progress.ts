@@ -2,7 +2,8 @@
 // and its percentage rises at a rate that, averaged since the first sample, predicts the end.
 // Polls then halve the time left to that end (each poll refines the prediction, and an end that
 // comes early is still met within half of what was left), and back off geometrically once the
-// predicted end has passed without the copy being ready (a plateau at 99%).
+// predicted end has passed without the copy being ready. At 99% the rate says nothing more, and
+// polls come every few seconds until the copy is NORMAL.
 
 export interface ProgressSample {
   /** Epoch ms of the poll. */
@@ -20,6 +21,13 @@ export const PROGRESS_FLOOR_MS = 3_000
  * prediction can be wrong, and the progress lines come with the polls, about once a minute.
  */
 export const PROGRESS_CEILING_MS = 60_000
+/**
+ * The last percentage before NORMAL: a copy can sit there a while and turn NORMAL at any poll, and
+ * the rate no longer says when (a 30-minute copy spends 18 s on each point).
+ */
+export const LAST_PERCENT = 99
+/** At LAST_PERCENT, polls come at least this often (or as the schedule, if that is quicker). */
+export const LAST_PERCENT_PAUSE_MS = 5_000
 
 /** Epoch ms the copy should reach 100%, or undefined while the samples cannot tell. */
 export function predictEnd(samples: readonly ProgressSample[]): number | undefined {
@@ -37,8 +45,9 @@ export function predictEnd(samples: readonly ProgressSample[]): number | undefin
 /**
  * The pause before the next poll of a copy: the schedule's own pause until the samples predict an
  * end; then half the time left to it, between the floor and the ceiling; once the end has passed,
- * half the time it is overdue, between the floor and the schedule's pause. A schedule faster than
- * the floor (a short poll-interval-seconds) lowers the floor: the user asked for quick polls.
+ * half the time it is overdue, between the floor and the schedule's pause; and at 99% no more than
+ * LAST_PERCENT_PAUSE_MS. A schedule faster than the floor (a short poll-interval-seconds) lowers
+ * the floor: the user asked for quick polls.
  */
 export function progressPause(
   samples: readonly ProgressSample[],
@@ -50,6 +59,12 @@ export function progressPause(
   const floor = Math.min(PROGRESS_FLOOR_MS, schedulePause)
   const ceiling = Math.max(PROGRESS_CEILING_MS, schedulePause)
   const left = end - now
-  if (left > 0) return Math.min(ceiling, Math.max(floor, Math.round(left / 2)))
-  return Math.min(schedulePause, Math.max(floor, Math.round(-left / 2)))
+  const pause =
+    left > 0
+      ? Math.min(ceiling, Math.max(floor, Math.round(left / 2)))
+      : Math.min(schedulePause, Math.max(floor, Math.round(-left / 2)))
+  const latest = samples[samples.length - 1]!.percent
+  return latest >= LAST_PERCENT && latest < 100
+    ? Math.min(pause, Math.min(schedulePause, LAST_PERCENT_PAUSE_MS))
+    : pause
 }
