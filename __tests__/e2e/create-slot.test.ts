@@ -2,7 +2,14 @@
 // `strategy` context, through dist/index.js as the runner runs it against the emulator.
 import { describe, expect, it } from '@jest/globals'
 import { LEAD_MS, TURN_MS } from '../../src/tencent/create-slot.ts'
-import { baseInputs, calls, emulatorFixture, errorAnnotations, runImageAction } from './support.ts'
+import {
+  SEED,
+  baseInputs,
+  calls,
+  emulatorFixture,
+  errorAnnotations,
+  runImageAction
+} from './support.ts'
 
 const start = emulatorFixture()
 
@@ -104,6 +111,50 @@ describe('create-slot', () => {
     expect(run.post?.exitCode).toBe(0)
     // Not even a sign-in or a look-up: the hold comes before every call.
     expect(calls(emu)).toHaveLength(0)
+  }, 60_000)
+
+  it('keeps the name rules exact: of two jobs in neighbouring turns with one name, the loser deletes nothing', async () => {
+    const emu = await start()
+    const jobs = 200
+    const { place } = placeAhead(jobs, 5_000)
+    // Each looks the name up a second before its turn, so both find it free.
+    const inputs = { ...baseInputs(emu), 'cleanup-on-failure': 'true', 'cleanup-wait-seconds': '5' }
+    const runs = await Promise.all(
+      [place, place + 1].map(index =>
+        runImageAction(inputs, {
+          strategy: { 'job-index': index, 'job-total': jobs, 'max-parallel': jobs }
+        })
+      )
+    )
+    const lookUps = calls(emu, 'DescribeImages').filter(c => !Array.isArray(c.params.ImageIds))
+    const creates = calls(emu, 'CreateImage')
+    expect(lookUps.slice(0, 2).every(c => c.time < creates[0]!.time)).toBe(true)
+    const winner = runs.find(run => run.exitCode === 0)
+    const loser = runs.find(run => run.exitCode === 1)
+    expect(winner).toBeDefined()
+    expect(loser).toBeDefined()
+    expect(errorAnnotations(loser!)[0]!.title).toBe(
+      'CreateImage failed: InvalidImageName.Duplicate'
+    )
+    expect(loser!.post?.exitCode).toBe(0)
+    expect(calls(emu, 'DeleteImages')).toHaveLength(0)
+    expect(emu.state.getImage(winner!.outputs['image-id']!)?.ImageState).toBe('NORMAL')
+  }, 60_000)
+
+  it('adopts the image when the answer to the CreateImage sent in its turn is lost', async () => {
+    const emu = await start()
+    emu.faults.add({ action: 'CreateImage', drop: 'after', times: 1 })
+    const jobs = 200
+    const { place, turnAt } = placeAhead(jobs, 4_000)
+    const run = await runImageAction(baseInputs(emu), {
+      strategy: { 'job-index': place, 'job-total': jobs, 'max-parallel': jobs }
+    })
+    expect(run.exitCode).toBe(0)
+    const made = emu.state.images(SEED.region).filter(i => i.ImageName === 'app-1.0.0')
+    expect(made).toHaveLength(1)
+    expect(run.outputs['image-id']).toBe(made[0]!.ImageId)
+    expect(calls(emu, 'CreateImage')).toHaveLength(1)
+    expect(calls(emu, 'CreateImage')[0]!.time).toBeGreaterThanOrEqual(turnAt)
   }, 60_000)
 
   it('refuses a bad value before any call, naming the input', async () => {

@@ -65,6 +65,6 @@ export function progressPause(
       : Math.min(schedulePause, Math.max(floor, Math.round(-left / 2)))
   const latest = samples[samples.length - 1]!.percent
   return latest >= LAST_PERCENT && latest < 100
-    ? Math.min(pause, Math.min(schedulePause, LAST_PERCENT_PAUSE_MS))
+    ? Math.min(pause, schedulePause, LAST_PERCENT_PAUSE_MS)
     : pause
 }

@@ -1,7 +1,7 @@
 // The only module that knows the order of the stages:
-// inputs -> config -> the job's turn (create-slot) -> credentials -> an image of the same name (if-exists) -> create (or adopt)
-// -> wait -> copy -> share -> the outcome, decided once -> log, summary. A failure leaves
-// cleanup-on-failure to the post step (post.ts).
+// inputs -> config -> the job's turn (create-slot) -> credentials -> an image of the same name
+// (if-exists) -> create (or adopt) -> wait -> copy -> share -> the outcome, decided once -> log,
+// summary. A failure leaves cleanup-on-failure to the post step (post.ts).
 import { createImage } from '../image/create.ts'
 import { handleExisting, type Existing } from '../image/if-exists.ts'
 import { newClaim } from '../image/ownership.ts'
