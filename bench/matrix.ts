@@ -1,6 +1,7 @@
 // Simulated matrices: the action's own code for N jobs of one account on one event clock (see
 // sim-runners.ts), before and after the throttling rules, side by side, each against the bound
 // the rate limits set. Several seeds per size; the report quotes medians across them.
+import { CREATES_PER_SECOND } from '../src/tencent/create-slot.ts'
 import { Contention } from '../src/tencent/throttle.ts'
 import {
   p95Bound,
@@ -73,8 +74,6 @@ export interface MatrixReport {
   spreadCases: MatrixCase[]
 }
 
-const CREATE_PER_SECOND = 10
-
 export async function runMatrices(options: MatrixOptions): Promise<MatrixReport> {
   const seeds = Array.from({ length: options.seeds }, (_, i) => SIM_DEFAULTS.seed + 1_000 * i)
   const aloneRuns: SimResult[] = []
@@ -104,7 +103,7 @@ export async function runMatrices(options: MatrixOptions): Promise<MatrixReport>
     }
   }
   for (const jobs of options.sizes) {
-    boundMs[jobs] = p95Bound(jobs, CREATE_PER_SECOND, alone.finishMs)
+    boundMs[jobs] = p95Bound(jobs, CREATES_PER_SECOND, alone.finishMs)
     for (const variant of VARIANTS)
       cases.push(await measure(jobs, variant, SIM_DEFAULTS.startSpreadMs))
   }
